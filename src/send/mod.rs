@@ -1,0 +1,13 @@
+//! Send: accounts, the outbox (SMTP or practice mailbox), the per-recipient ledger and the run
+//! that ties them together. Uses `review` for the plan and its confirmation, `compose` to build
+//! each message, and `store`.
+
+pub mod account;
+pub mod ledger;
+pub mod runner;
+pub mod transport;
+
+pub use account::{Security, SmtpAccount};
+pub use ledger::DeliveryState;
+pub use runner::{SendProgress, SendSummary, send};
+pub use transport::{Outbox, practice_mailbox};

@@ -1,0 +1,161 @@
+//! The database: opening, connection settings, migrations and transactions. Every other module
+//! reaches SQLite through `Db`; this module knows nothing of contacts or mail.
+
+pub mod campaigns;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use include_dir::{Dir, include_dir};
+use r2d2::{Pool, PooledConnection};
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::Transaction;
+use rusqlite_migration::Migrations;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+
+static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/src/store/migrations");
+
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations folder is well formed")
+});
+
+/// Where the desktop app keeps its data unless `SHISA_DATA_DIR` says otherwise; the CLI uses the
+/// same folder so both see one database.
+pub fn data_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("SHISA_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir()
+        .map(|d| d.join(crate::APP_IDENTIFIER))
+        .ok_or(Error::NoDataDir)
+}
+
+/// The database file inside a data folder.
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("shisa.sqlite3")
+}
+
+/// A cheap, cloneable handle: a connection pool plus the clock every timestamp comes from.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<SqliteConnectionManager>,
+    clock: Arc<dyn Clock>,
+}
+
+pub type Conn = PooledConnection<SqliteConnectionManager>;
+
+impl Db {
+    pub fn open(path: &Path) -> Result<Db> {
+        Db::open_with_clock(path, Arc::new(SystemClock))
+    }
+
+    /// Opens (creating if needed) and migrates the database. WAL with synchronous=FULL makes
+    /// each committed delivery state survive a crash or power loss.
+    pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Db> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(Error::io(parent))?;
+        }
+        let manager = SqliteConnectionManager::file(path).with_init(|c| {
+            c.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = FULL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 10000;",
+            )
+        });
+        let pool = Pool::builder().max_size(4).build(manager)?;
+        let mut conn = pool.get()?;
+        MIGRATIONS.to_latest(&mut conn)?;
+        Ok(Db { pool, clock })
+    }
+
+    pub fn conn(&self) -> Result<Conn> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none of it.
+    pub fn with_tx<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Now, as stored in the database.
+    pub fn now(&self) -> String {
+        self.clock.stamp()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        MIGRATIONS.validate().unwrap();
+    }
+
+    #[test]
+    fn opens_with_wal_foreign_keys_and_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("a/b.sqlite3")).unwrap();
+        let conn = db.conn().unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_does_not_remigrate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let db = Db::open(&path).unwrap();
+        db.with_tx(|tx| {
+            tx.execute(
+                "INSERT INTO lists (name, created_at) VALUES ('a', 'now')",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        drop(db);
+        let db = Db::open(&path).unwrap();
+        let n: i64 = db
+            .conn()
+            .unwrap()
+            .query_row("SELECT count(*) FROM lists", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_failed_transaction_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("db.sqlite3")).unwrap();
+        let result: Result<()> = db.with_tx(|tx| {
+            tx.execute(
+                "INSERT INTO lists (name, created_at) VALUES ('a', 'now')",
+                [],
+            )?;
+            Err(Error::EmptyListName)
+        });
+        assert!(result.is_err());
+        let n: i64 = db
+            .conn()
+            .unwrap()
+            .query_row("SELECT count(*) FROM lists", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

@@ -1,0 +1,237 @@
+//! The whole path — import, campaign, review, confirm, send, history — against the real test
+//! SMTP peer over STARTTLS with AUTH, and the ways a send must be refused.
+
+mod common;
+
+use common::{PASSWORD, SmtpPeer, USER, Workspace};
+use mail_parser::MessageParser;
+use shisa::compose::NewCampaign;
+use shisa::review::{Confirmation, Plan, plan};
+use shisa::send::{DeliveryState, Outbox, Security, SmtpAccount, send};
+use shisa::{Error, history, import, store};
+
+const CONTACTS: &str = "メールアドレス,氏名\n\
+    yamada@example.jp,山田 太郎\n\
+    sato@example.co.jp,佐藤 花子\n\
+    suzuki@example.net,鈴木 一郎\n";
+
+fn account(peer: &SmtpPeer) -> SmtpAccount {
+    SmtpAccount {
+        host: "127.0.0.1".into(),
+        port: peer.port,
+        security: Security::Starttls,
+        user: Some(USER.into()),
+        password: Some(PASSWORD.into()),
+        extra_roots: vec![std::fs::read(&peer.cert).unwrap()],
+    }
+}
+
+/// Imports the three contacts and writes a campaign for them; returns the campaign id.
+fn campaign(ws: &Workspace) -> i64 {
+    import::import_file(&ws.db, &ws.file("contacts.csv", CONTACTS), "顧客").unwrap();
+    let draft = NewCampaign {
+        list: "顧客".into(),
+        subject: "{{name}}様へのご案内".into(),
+        html: "<p>{{name}} 様</p><p>いつもお世話になっております。</p>".into(),
+        from: Some("Shisa 事務局 <office@example.jp>".into()),
+    }
+    .validate()
+    .unwrap();
+    store::campaigns::create(&ws.db, &draft).unwrap()
+}
+
+fn confirm(plan: &Plan) -> Confirmation {
+    Confirmation {
+        digest: plan.digest.clone(),
+    }
+}
+
+async fn run(
+    ws: &Workspace,
+    plan: &Plan,
+    confirmation: &Confirmation,
+    outbox: &Outbox,
+) -> shisa::Result<shisa::send::SendSummary> {
+    send(&ws.db, plan.id, confirmation, outbox, |_| {}).await
+}
+
+#[tokio::test]
+async fn sends_one_personal_mail_per_recipient_over_starttls_with_auth() {
+    let ws = Workspace::new();
+    let peer = SmtpPeer::start();
+    let id = campaign(&ws);
+    let plan = plan::build(&ws.db, id).unwrap();
+    assert_eq!(plan.recipients.len(), 3);
+
+    let mut seen = Vec::new();
+    let outbox = Outbox::smtp(&account(&peer)).unwrap();
+    let summary = send(&ws.db, plan.id, &confirm(&plan), &outbox, |p| {
+        seen.push(p.clone())
+    })
+    .await
+    .unwrap();
+    assert_eq!((summary.total, summary.sent, summary.failed), (3, 3, 0));
+    assert!(!summary.practice);
+    let last = seen.last().unwrap();
+    assert_eq!((last.done, last.total), (3, 3));
+
+    let received = peer.received();
+    assert_eq!(received.len(), 3);
+    for (mail, (address, name)) in received.iter().zip([
+        ("sato@example.co.jp", "佐藤 花子"),
+        ("suzuki@example.net", "鈴木 一郎"),
+        ("yamada@example.jp", "山田 太郎"),
+    ]) {
+        assert_eq!(mail.to, [address], "exactly one RCPT per message");
+        assert_eq!(mail.from, "office@example.jp");
+        assert_eq!(mail.user.as_deref(), Some(USER));
+        assert!(mail.tls, "STARTTLS was used");
+        let message = MessageParser::default().parse(&mail.raw).unwrap();
+        assert_eq!(message.to().unwrap().iter().count(), 1);
+        assert!(message.cc().is_none() && message.bcc().is_none());
+        assert_eq!(message.subject().unwrap(), format!("{name}様へのご案内"));
+        let html = message.body_html(0).unwrap();
+        assert!(html.contains(&format!("<p>{name} 様</p>")), "{html}");
+        assert!(message.message_id().unwrap().ends_with("@example.jp"));
+    }
+
+    let deliveries = history::deliveries(&ws.db, id).unwrap();
+    assert_eq!(deliveries.len(), 3);
+    assert!(deliveries.iter().all(|d| d.state == DeliveryState::Sent));
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.reply.as_deref().unwrap().starts_with("250"))
+    );
+    assert!(deliveries.iter().all(|d| d.message_id.is_some()));
+    let campaigns = history::campaigns(&ws.db).unwrap();
+    assert_eq!(
+        (campaigns[0].id, campaigns[0].sent, campaigns[0].total),
+        (id, 3, 3)
+    );
+}
+
+#[tokio::test]
+async fn refuses_without_a_digest_with_a_wrong_one_and_after_the_list_changed() {
+    let ws = Workspace::new();
+    let peer = SmtpPeer::start();
+    let outbox = Outbox::smtp(&account(&peer)).unwrap();
+    let id = campaign(&ws);
+    let plan = plan::build(&ws.db, id).unwrap();
+
+    let none = Confirmation { digest: " ".into() };
+    assert!(matches!(
+        run(&ws, &plan, &none, &outbox).await,
+        Err(Error::NotConfirmed)
+    ));
+    let wrong = Confirmation {
+        digest: "0".repeat(64),
+    };
+    assert!(matches!(
+        run(&ws, &plan, &wrong, &outbox).await,
+        Err(Error::WrongDigest)
+    ));
+
+    let more = ws.file("more.csv", "email,name\ntanaka@example.org,田中 次郎\n");
+    import::import_file(&ws.db, &more, "顧客").unwrap();
+    assert!(matches!(
+        run(&ws, &plan, &confirm(&plan), &outbox).await,
+        Err(Error::PlanChanged)
+    ));
+
+    assert!(peer.received().is_empty(), "nothing was sent");
+    assert!(
+        history::deliveries(&ws.db, id).unwrap().is_empty(),
+        "nothing was recorded"
+    );
+
+    // Reviewing again gives a new plan, which can be confirmed and sent.
+    let again = plan::build(&ws.db, id).unwrap();
+    assert_ne!(again.digest, plan.digest);
+    assert_eq!(
+        run(&ws, &again, &confirm(&again), &outbox)
+            .await
+            .unwrap()
+            .sent,
+        4
+    );
+    assert_eq!(peer.received().len(), 4);
+}
+
+#[tokio::test]
+async fn a_plan_is_sent_once_and_reviewing_unchanged_data_gives_the_same_digest() {
+    let ws = Workspace::new();
+    let peer = SmtpPeer::start();
+    let outbox = Outbox::smtp(&account(&peer)).unwrap();
+    let id = campaign(&ws);
+    let plan = plan::build(&ws.db, id).unwrap();
+    let same = plan::build(&ws.db, id).unwrap();
+    assert_eq!((same.id, &same.digest), (plan.id, &plan.digest));
+
+    run(&ws, &plan, &confirm(&plan), &outbox).await.unwrap();
+    assert!(matches!(
+        run(&ws, &plan, &confirm(&plan), &outbox).await,
+        Err(Error::AlreadySent(c)) if c == id
+    ));
+    assert_eq!(peer.received().len(), 3, "nothing was sent twice");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_reported_before_any_recipient_is_touched() {
+    let ws = Workspace::new();
+    let peer = SmtpPeer::start();
+    let mut account = account(&peer);
+    account.password = Some("wrong".into());
+    let outbox = Outbox::smtp(&account).unwrap();
+    let id = campaign(&ws);
+    let plan = plan::build(&ws.db, id).unwrap();
+    assert!(matches!(
+        run(&ws, &plan, &confirm(&plan), &outbox).await,
+        Err(Error::Smtp(_))
+    ));
+    assert!(history::deliveries(&ws.db, id).unwrap().is_empty());
+    assert!(peer.received().is_empty());
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_refused() {
+    let ws = Workspace::new();
+    let peer = SmtpPeer::start();
+    let mut account = account(&peer);
+    account.extra_roots.clear();
+    let outbox = Outbox::smtp(&account).unwrap();
+    let id = campaign(&ws);
+    let plan = plan::build(&ws.db, id).unwrap();
+    assert!(matches!(
+        run(&ws, &plan, &confirm(&plan), &outbox).await,
+        Err(Error::Smtp(_))
+    ));
+    assert!(peer.received().is_empty());
+}
+
+#[tokio::test]
+async fn practice_mode_writes_one_eml_per_recipient_and_sends_nothing() {
+    let ws = Workspace::new();
+    let mailbox = shisa::send::practice_mailbox(ws.dir.path());
+    let outbox = Outbox::practice(&mailbox).unwrap();
+    let id = campaign(&ws);
+    let plan = plan::build(&ws.db, id).unwrap();
+    let summary = run(&ws, &plan, &confirm(&plan), &outbox).await.unwrap();
+    assert!(summary.practice);
+    let files: Vec<_> = std::fs::read_dir(&mailbox).unwrap().collect();
+    assert_eq!(files.len(), 3);
+    for d in history::deliveries(&ws.db, id).unwrap() {
+        let raw = std::fs::read(d.reply.unwrap()).unwrap();
+        let message = MessageParser::default().parse(&raw).unwrap();
+        assert_eq!(
+            message.to().unwrap().first().unwrap().address().unwrap(),
+            d.address
+        );
+        assert!(
+            message
+                .body_html(0)
+                .unwrap()
+                .contains(d.name.as_deref().unwrap())
+        );
+    }
+}
