@@ -1,0 +1,19 @@
+fn main() {
+    // Declaring the app's commands makes each one a permission, so the capability file can
+    // grant exactly the commands the UI uses and nothing else.
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "import_contacts",
+        "list_lists",
+        "list_contacts",
+        "create_campaign",
+        "review_campaign",
+        "send_plan",
+        "list_campaigns",
+        "campaign_deliveries",
+        "get_settings",
+        "set_smtp",
+        "open_practice_mailbox",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("the Tauri build step succeeds");
+}

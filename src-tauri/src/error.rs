@@ -1,0 +1,75 @@
+//! `IpcError`: the only error that crosses to the UI. The UI branches on `code`, a small closed
+//! set, and shows `message`; it never parses the message.
+
+use serde::Serialize;
+use shisa::Error;
+use ts_rs::TS;
+
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    InvalidInput,
+    NotFound,
+    ImportFailed,
+    NotConfirmed,
+    PlanChanged,
+    AlreadySent,
+    Smtp,
+    Io,
+    Internal,
+}
+
+impl From<Error> for IpcError {
+    fn from(e: Error) -> IpcError {
+        let code = match &e {
+            Error::EmptyListName
+            | Error::EmptySubject
+            | Error::EmptyBody
+            | Error::UnknownMergeField { .. }
+            | Error::BadAddress { .. }
+            | Error::BadSmtpUrl { .. }
+            | Error::InsecureRemote { .. }
+            | Error::NoFromAddress
+            | Error::NoRecipients => ErrorCode::InvalidInput,
+            Error::NoSuchList(_) | Error::NoSuchCampaign(_) | Error::NoSuchPlan(_) => {
+                ErrorCode::NotFound
+            }
+            Error::EmptyFile { .. }
+            | Error::NotUtf8 { .. }
+            | Error::Csv { .. }
+            | Error::NoAddressColumn { .. }
+            | Error::NoValidRows { .. } => ErrorCode::ImportFailed,
+            Error::NotConfirmed | Error::WrongDigest => ErrorCode::NotConfirmed,
+            Error::PlanChanged => ErrorCode::PlanChanged,
+            Error::AlreadySent(_) => ErrorCode::AlreadySent,
+            Error::Smtp(_) => ErrorCode::Smtp,
+            Error::Io { .. } | Error::NoDataDir => ErrorCode::Io,
+            Error::Db(_) | Error::Pool(_) | Error::Migration(_) | Error::Message { .. } => {
+                ErrorCode::Internal
+            }
+        };
+        IpcError {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl IpcError {
+    pub fn internal(e: impl std::fmt::Display) -> IpcError {
+        IpcError {
+            code: ErrorCode::Internal,
+            message: e.to_string(),
+        }
+    }
+}
+
+pub type IpcResult<T> = Result<T, IpcError>;

@@ -1,0 +1,44 @@
+//! The desktop shell: a window over the core. Each command is a thin adapter — take the DTO,
+//! call one core function, map the error.
+
+mod commands;
+mod error;
+mod state;
+
+use tauri::Manager;
+
+pub fn run() {
+    let state = match state::AppState::open() {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("Shisa could not open its data: {e}");
+            std::process::exit(1);
+        }
+    };
+    tauri::Builder::default()
+        // A second launch focuses the open window instead of opening a second database writer.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::import::import_contacts,
+            commands::contacts::list_lists,
+            commands::contacts::list_contacts,
+            commands::compose::create_campaign,
+            commands::review::review_campaign,
+            commands::send::send_plan,
+            commands::history::list_campaigns,
+            commands::history::campaign_deliveries,
+            commands::settings::get_settings,
+            commands::settings::set_smtp,
+            commands::settings::open_practice_mailbox,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the Shisa window opens");
+}

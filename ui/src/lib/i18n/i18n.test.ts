@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { getMessageFormatter } from "svelte-i18n";
+import { describe, expect, it } from "vitest";
+import { en } from "./en";
+import { ja } from "./ja";
+import { ERROR_CODES } from "../api/ipc";
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === "string") out[path] = value;
+    else Object.assign(out, flatten(value, path));
+  }
+  return out;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(svelte|ts)$/.test(name) && !name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+const jaFlat = flatten(ja);
+const enFlat = flatten(en);
+
+describe("dictionaries", () => {
+  it("have identical key sets", () => {
+    expect(Object.keys(enFlat).sort()).toEqual(Object.keys(jaFlat).sort());
+  });
+
+  it("have no empty messages", () => {
+    for (const [key, text] of [...Object.entries(jaFlat), ...Object.entries(enFlat)]) {
+      expect(text.trim(), key).not.toBe("");
+    }
+  });
+
+  it("hold only valid ICU messages", () => {
+    for (const [key, text] of Object.entries(jaFlat)) {
+      expect(() => getMessageFormatter(text, "ja"), key).not.toThrow();
+    }
+    for (const [key, text] of Object.entries(enFlat)) {
+      expect(() => getMessageFormatter(text, "en"), key).not.toThrow();
+    }
+  });
+
+  it("contain every key the source code asks for literally", () => {
+    const root = join(__dirname, "..", "..");
+    const used = new Set<string>();
+    for (const file of sourceFiles(root)) {
+      for (const match of readFileSync(file, "utf8").matchAll(/\$_\(\s*"([\w.]+)"/g)) {
+        used.add(match[1]);
+      }
+    }
+    expect(used.size).toBeGreaterThan(50);
+    const missing = [...used].filter((key) => !(key in jaFlat));
+    expect(missing).toEqual([]);
+  });
+
+  it("cover every key built at run time", () => {
+    const dynamic = [
+      ...["import", "compose", "review", "send", "history"].map((s) => `steps.${s}`),
+      ...["queued", "sending", "sent", "deferred", "failed", "unknown"].map((s) => `state.${s}`),
+      ...ERROR_CODES.map((c) => `errors.${c}`),
+    ];
+    expect(dynamic.filter((key) => !(key in jaFlat))).toEqual([]);
+  });
+});

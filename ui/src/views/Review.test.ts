@@ -1,0 +1,82 @@
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Plan } from "../lib/bindings/Plan";
+import type { Settings } from "../lib/bindings/Settings";
+
+const core = vi.hoisted(() => ({ invoke: vi.fn(), Channel: class {} }));
+vi.mock("@tauri-apps/api/core", () => core);
+
+const { default: Review } = await import("./Review.svelte");
+
+const plan: Plan = {
+  id: 11,
+  campaign_id: 7,
+  digest: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+  list: "顧客リスト",
+  subject: "年末のご挨拶",
+  html: "<p>{{name}} 様</p>",
+  from: "office@example.jp",
+  recipients: [
+    { address: "a@example.jp", name: "青木" },
+    { address: "b@example.jp", name: null },
+    { address: "c@other.example", name: "千葉" },
+  ],
+};
+
+function backend(settings: Settings) {
+  core.invoke.mockImplementation(async (command: string) => {
+    if (command === "review_campaign") return plan;
+    if (command === "get_settings") return settings;
+    throw { code: "internal", message: `unexpected ${command}` };
+  });
+}
+
+describe("Review", () => {
+  beforeEach(() => {
+    core.invoke.mockReset();
+  });
+
+  it("keeps the send button disabled until every recipient is confirmed", async () => {
+    backend({ smtp: null, practice_mailbox: "/home/u/practice" });
+    const onsend = vi.fn();
+    render(Review, { campaign: 7, busy: false, onsend, oncompose: () => {} });
+
+    expect(await screen.findAllByTestId("review-recipient")).toHaveLength(3);
+    expect(core.invoke).toHaveBeenCalledWith("review_campaign", { campaign: 7 });
+    expect(screen.getByTestId("review-count")).toHaveTextContent("3");
+    expect(screen.getByTestId("review-digest")).toHaveAttribute("title", plan.digest);
+    expect(screen.getByText(/練習モード/)).toBeInTheDocument();
+    const preview = screen.getByTitle("メールのプレビュー");
+    expect(preview).toHaveAttribute("sandbox", "");
+    expect(preview).toHaveAttribute("srcdoc", "<p>青木 様</p>");
+
+    const send = screen.getByTestId("review-send");
+    expect(send).toBeDisabled();
+    await fireEvent.click(send);
+    expect(onsend).not.toHaveBeenCalled();
+
+    await fireEvent.click(screen.getByTestId("review-confirm"));
+    expect(send).toBeEnabled();
+    await fireEvent.click(send);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan);
+
+    await fireEvent.click(screen.getByTestId("review-confirm"));
+    expect(send).toBeDisabled();
+  });
+
+  it("names the mail server when one is configured", async () => {
+    backend({
+      smtp: { host: "smtp.example.jp", port: 587, security: "starttls", user: "u", password: "" },
+      practice_mailbox: "/home/u/practice",
+    });
+    render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
+    expect(await screen.findByText(/smtp\.example\.jp/)).toBeInTheDocument();
+  });
+
+  it("does not allow a second send while one is running", async () => {
+    backend({ smtp: null, practice_mailbox: "/p" });
+    render(Review, { campaign: 7, busy: true, onsend: () => {}, oncompose: () => {} });
+    await fireEvent.click(await screen.findByTestId("review-confirm"));
+    expect(screen.getByTestId("review-send")).toBeDisabled();
+  });
+});
