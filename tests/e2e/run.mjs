@@ -45,13 +45,14 @@ async function main() {
 
   const display = process.env.DISPLAY || (await startXvfb());
   const smtp = await startSmtpPeer();
-  const driverPort = await startTauriDriver(display);
+  const dataDir = path.join(runDir, 'data');
+  const driverPort = await startTauriDriver(display, dataDir);
 
   const spec = start(process.execPath, ['--test', path.join(here, 'workflow.spec.mjs')], {
     stdio: 'inherit',
     env: {
       ...process.env,
-      SHISA_E2E: JSON.stringify({ app, driverPort, runDir, smtp }),
+      SHISA_E2E: JSON.stringify({ app, dataDir, driverPort, runDir, smtp }),
     },
   });
   const code = await exited(spec);
@@ -83,9 +84,8 @@ async function startSmtpPeer() {
  * tauri-driver launches WebKitWebDriver, which launches the app with this environment:
  * that is how the app gets its fresh data folder and the display.
  */
-async function startTauriDriver(display) {
+async function startTauriDriver(display, dataDir) {
   const [port, nativePort] = [await freePort(), await freePort()];
-  const dataDir = path.join(runDir, 'data');
   fs.mkdirSync(dataDir);
   const log = logFile('driver.log');
   const driver = start('tauri-driver', ['--port', port, '--native-port', nativePort], {

@@ -1,6 +1,8 @@
-// The whole user workflow through the real app's UI: SMTP settings, import a CSV, compose,
-// confirm, send, history; then the mail as the SMTP peer received it. Started by run.mjs,
-// which provides the driver, the peer and the app's data folder through SHISA_E2E.
+// The whole user workflow through the real app's UI, twice in one session. First in practice
+// mode, the default: import a CSV, compose, confirm, send, history, then the mail as written
+// to the practice mailbox, with nothing sent to the SMTP peer. Then the same with SMTP
+// settings, and the mail as the SMTP peer received it. Started by run.mjs, which provides the
+// driver, the peer and the app's data folder through SHISA_E2E.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,18 +10,41 @@ import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { remote } from 'webdriverio';
 
-const { app, driverPort, runDir, smtp } = JSON.parse(process.env.SHISA_E2E ?? 'null') ??
+const { app, dataDir, driverPort, runDir, smtp } = JSON.parse(process.env.SHISA_E2E ?? 'null') ??
   assert.fail('run this through tests/e2e/run.mjs');
 
-const LIST = '顧客リスト';
-const SUBJECT = 'ご案内';
-// The SMTP user is not an address, so the campaign must name its sender.
-const FROM = 'office@example.jp';
-const RECIPIENTS = [
-  { email: 'yamada@example.jp', name: '山田 太郎' },
-  { email: 'suzuki@example.jp', name: '鈴木 花子' },
-  { email: 'sato@example.co.jp', name: '佐藤 一郎' },
-];
+// Where practice mode writes each mail as an .eml (Settings.practice_mailbox).
+const PRACTICE_MAILBOX = path.join(dataDir, 'practice-mailbox');
+
+// One campaign per mode, each with its own list. `label` prefixes its step names.
+const PRACTICE = {
+  label: 'practice ',
+  practice: true,
+  csv: 'practice-contacts.csv',
+  list: '練習リスト',
+  subject: '練習のお知らせ',
+  from: 'info@example.jp',
+  recipients: [
+    { email: 'takahashi@example.jp', name: '高橋 美咲' },
+    { email: 'tanaka@example.ne.jp', name: '田中 健太' },
+  ],
+};
+const SMTP = {
+  label: '',
+  practice: false,
+  csv: 'contacts.csv',
+  list: '顧客リスト',
+  subject: 'ご案内',
+  // The SMTP user is not an address, so the campaign must name its sender.
+  from: 'office@example.jp',
+  recipients: [
+    { email: 'yamada@example.jp', name: '山田 太郎' },
+    { email: 'suzuki@example.jp', name: '鈴木 花子' },
+    { email: 'sato@example.co.jp', name: '佐藤 一郎' },
+  ],
+};
+// In the order they are sent: History lists every campaign sent before too.
+const CAMPAIGNS = [PRACTICE, SMTP];
 const STEP_TIMEOUT_MS = 60_000;
 const SEND_TIMEOUT_MS = 45_000;
 
@@ -57,7 +82,8 @@ after(async () => {
 function step(name, fn) {
   test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
     if (broken) return t.skip('an earlier step failed');
-    const base = path.join(runDir, `${String(++shots).padStart(2, '0')}-${name.split(':')[0]}`);
+    const title = name.split(':')[0].replace(/\s+/g, '-');
+    const base = path.join(runDir, `${String(++shots).padStart(2, '0')}-${title}`);
     try {
       await fn();
     } catch (err) {
@@ -72,6 +98,20 @@ function step(name, fn) {
   });
 }
 
+// Practice mode first: it is the default, before any SMTP server is set.
+campaignSteps(PRACTICE);
+
+step('practice mailbox: one .eml per recipient, each to that recipient alone', async () => {
+  const files = fs.readdirSync(PRACTICE_MAILBOX).filter((f) => f.endsWith('.eml'));
+  await checkMails(files.map((f) => path.join(PRACTICE_MAILBOX, f)), PRACTICE);
+});
+
+step('practice peer: nothing was sent to the SMTP server', async () => {
+  assert.deepEqual(peerFiles(), []);
+});
+
+historyStep(PRACTICE);
+
 step('settings: use the SMTP peer', async () => {
   await click('nav-settings');
   await click('settings-mode-smtp');
@@ -85,94 +125,155 @@ step('settings: use the SMTP peer', async () => {
   await $id('settings-save').waitForEnabled();
 });
 
-step('import: a UTF-8 CSV of three contacts', async () => {
-  const csv = path.join(runDir, 'contacts.csv');
-  const rows = RECIPIENTS.map((r) => `${r.email},${r.name}`);
-  fs.writeFileSync(csv, ['email,name', ...rows, ''].join('\r\n'));
-
-  await click('step-import');
-  await fill('import-path', csv);
-  await fill('import-list', LIST);
-  await click('import-submit');
-  await waitForText('import-result', /\b3\b/);
-});
-
-step('compose: a merged HTML mail to the list', async () => {
-  await click('step-compose');
-  await choose('compose-list', LIST);
-  await fill('compose-subject', SUBJECT);
-  await fill('compose-from', FROM);
-  await fill('compose-html', '<p>{{name}} 様</p><p>本文</p>');
-  await click('compose-submit');
-});
-
-step('review: every recipient listed, sending only after confirming', async () => {
-  await waitForText('review-count', /\b3\b/);
-  assert.equal(await browser.$$(byId('review-recipient')).length, RECIPIENTS.length);
-  const send = await $id('review-send');
-  assert.equal(await send.isEnabled(), false, 'review-send must wait for the confirmation');
-  await click('review-confirm');
-  await send.waitForEnabled();
-});
-
-step('send: finishes with every mail sent', async () => {
-  await click('review-send');
-  // Stop at the first error the app shows rather than waiting out the timeout.
-  await browser.waitUntil(
-    async () => (await $id('send-done').isExisting()) || (await browser.$('[role="alert"]').isExisting()),
-    { timeout: SEND_TIMEOUT_MS, timeoutMsg: 'the send neither finished nor failed' },
-  );
-  const alert = await browser.$('[role="alert"]');
-  if (await alert.isExisting()) {
-    assert.fail(`the app reported an error: ${await alert.getHTML()}`);
-  }
-  assert.match(await $id('send-done').getText(), /\b3\b/);
-});
+campaignSteps(SMTP);
 
 step('peer: one mail per recipient, each to that recipient alone', async () => {
-  const received = fs.readdirSync(smtp.dir).filter((f) => /^\d{6}\.json$/.test(f)).sort();
-  assert.equal(received.length, RECIPIENTS.length);
+  const envelopes = peerFiles().filter((f) => f.endsWith('.json'));
+  assert.equal(envelopes.length, SMTP.recipients.length);
+  const mailOf = (file) => path.join(smtp.dir, file.replace('.json', '.eml'));
+  const to = await checkMails(envelopes.map(mailOf), SMTP);
 
-  const addressed = [];
-  for (const file of received) {
+  for (const file of envelopes) {
     const envelope = JSON.parse(fs.readFileSync(path.join(smtp.dir, file), 'utf8'));
-    assert.equal(envelope.from, FROM);
-    assert.equal(envelope.to.length, 1, `${file}: one RCPT per message`);
+    assert.equal(envelope.from, SMTP.from);
+    assert.deepEqual(envelope.to, [to.get(mailOf(file))], `${file}: one RCPT per message, its To`);
     assert.equal(envelope.user, smtp.user, `${file}: sent with AUTH`);
-    const [rcpt] = envelope.to;
-    const recipient = RECIPIENTS.find((r) => r.email === rcpt);
-    assert.ok(recipient, `${file}: RCPT ${rcpt} is not on the list`);
-    addressed.push(rcpt);
-
-    const mail = await simpleParser(fs.readFileSync(path.join(smtp.dir, file.replace('.json', '.eml'))));
-    assert.deepEqual([mail.to].flat().flatMap((a) => a.value.map((v) => v.address)), [rcpt]);
-    assert.ok(!mail.headers.has('cc'), `${file}: no Cc`);
-    assert.ok(!mail.headers.has('bcc'), `${file}: no Bcc`);
-    assert.equal(mail.subject, SUBJECT);
-    assert.ok(mail.html, `${file}: has an HTML part`);
-    assert.ok(mail.html.includes(`${recipient.name} 様`), `${file}: name merged into the body`);
-    assert.ok(mail.html.includes('本文'), `${file}: body kept`);
   }
-  assert.deepEqual(addressed.sort(), RECIPIENTS.map((r) => r.email).sort());
+  // SMTP mode leaves the practice mailbox as the practice send left it.
+  const practiceMails = fs.readdirSync(PRACTICE_MAILBOX).filter((f) => f.endsWith('.eml'));
+  assert.equal(practiceMails.length, PRACTICE.recipients.length);
 });
 
-step('history: the campaign shows every delivery as sent', async () => {
-  await click('send-to-history');
-  await click('history-campaign');
-  await browser.waitUntil(
-    async () => (await browser.$$(byId('history-delivery')).length) === RECIPIENTS.length,
-    { timeoutMsg: `expected ${RECIPIENTS.length} history-delivery rows` },
-  );
-  const rows = await browser.$$(byId('history-delivery')).map(async (row) => ({
-    state: await row.getAttribute('data-state'),
-    text: await row.getText(),
-  }));
-  for (const { email } of RECIPIENTS) {
-    const row = rows.find((r) => r.text.includes(email));
-    assert.ok(row, `no history row for ${email}`);
-    assert.equal(row.state, 'sent', `${email} is ${row.state}`);
+historyStep(SMTP);
+
+/** Import, compose, review and send one campaign, in whichever mode Settings has. */
+function campaignSteps(c) {
+  const count = new RegExp(`\\b${c.recipients.length}\\b`);
+
+  step(`${c.label}import: a UTF-8 CSV of ${c.recipients.length} contacts`, async () => {
+    const csv = path.join(runDir, c.csv);
+    const rows = c.recipients.map((r) => `${r.email},${r.name}`);
+    fs.writeFileSync(csv, ['email,name', ...rows, ''].join('\r\n'));
+
+    await click('step-import');
+    await fill('import-path', csv);
+    await fill('import-list', c.list);
+    await click('import-submit');
+    await waitForText('import-result', count);
+  });
+
+  step(`${c.label}compose: a merged HTML mail to the list`, async () => {
+    await click('step-compose');
+    await choose('compose-list', c.list);
+    await fill('compose-subject', c.subject);
+    await fill('compose-from', c.from);
+    await fill('compose-html', '<p>{{name}} 様</p><p>本文</p>');
+    await click('compose-submit');
+  });
+
+  const mode = c.practice ? 'practice mode' : 'the mail server';
+  step(`${c.label}review: ${mode}, every recipient listed, sending only after confirming`, async () => {
+    await waitForText('review-count', count);
+    assert.equal(await browser.$$(byId('review-recipient')).length, c.recipients.length);
+    const practice = await $id('review-mode').getAttribute('data-practice');
+    assert.equal(practice, String(c.practice), `review-mode must announce ${mode}`);
+    const send = await $id('review-send');
+    assert.equal(await send.isEnabled(), false, 'review-send must wait for the confirmation');
+    await click('review-confirm');
+    await send.waitForEnabled();
+  });
+
+  step(`${c.label}send: finishes with every mail sent`, async () => {
+    await click('review-send');
+    // Stop at the first error the app shows rather than waiting out the timeout.
+    await browser.waitUntil(
+      async () => (await $id('send-done').isExisting()) || (await browser.$('[role="alert"]').isExisting()),
+      { timeout: SEND_TIMEOUT_MS, timeoutMsg: 'the send neither finished nor failed' },
+    );
+    const alert = await browser.$('[role="alert"]');
+    if (await alert.isExisting()) {
+      assert.fail(`the app reported an error: ${await alert.getHTML()}`);
+    }
+    assert.match(await $id('send-done').getText(), count);
+  });
+}
+
+/**
+ * History, reached from the finished send: the campaign is listed after every earlier one,
+ * and shows every delivery as sent; the practice mailbox can be opened in practice mode only.
+ */
+function historyStep(c) {
+  step(`${c.label}history: the campaign shows every delivery as sent`, async () => {
+    await click('send-to-history');
+    const expected = CAMPAIGNS.indexOf(c) + 1;
+    await browser.waitUntil(
+      async () => (await browser.$$(byId('history-campaign')).length) === expected,
+      { timeoutMsg: `expected ${expected} history-campaign rows` },
+    );
+    const campaigns = await browser.$$(byId('history-campaign'));
+    const texts = await campaigns.map((row) => row.getText());
+    const index = texts.findIndex((text) => text.includes(c.subject) && text.includes(c.list));
+    assert.ok(index >= 0, `no history row for ${c.subject} to ${c.list}`);
+    const total = c.recipients.length;
+    assert.match(texts[index], new RegExp(`\\b${total} / ${total}\\b`), 'sent / total');
+    await campaigns[index].click();
+
+    // Also waits for the rows of a campaign selected before to be replaced.
+    const emails = c.recipients.map((r) => r.email).sort();
+    let rows = [];
+    await browser.waitUntil(async () => {
+      rows = await browser.$$(byId('history-delivery')).map(async (row) => ({
+        state: await row.getAttribute('data-state'),
+        text: await row.getText(),
+      }));
+      const shown = emails.filter((email) => rows.some((r) => r.text.includes(email)));
+      return rows.length === emails.length && shown.length === emails.length;
+    }, { timeoutMsg: `expected one history-delivery row for each of ${emails.join(', ')}` });
+    for (const email of emails) {
+      const row = rows.find((r) => r.text.includes(email));
+      assert.equal(row.state, 'sent', `${email} is ${row.state}`);
+    }
+
+    // Settings load with the campaigns, so the button is settled once the rows are there.
+    const open = await $id('history-open-mailbox');
+    assert.equal(await open.isDisplayed(), c.practice, 'history-open-mailbox in practice mode only');
+  });
+}
+
+/**
+ * The mails of one send as files, from the SMTP peer or the practice mailbox: one per
+ * recipient, each addressed to that recipient alone, with their name merged into the HTML.
+ * Returns each file's recipient address.
+ */
+async function checkMails(files, c) {
+  assert.equal(files.length, c.recipients.length, `one mail per recipient in ${files.join(', ')}`);
+  const to = new Map();
+  for (const file of files) {
+    const name = path.basename(file);
+    const mail = await simpleParser(fs.readFileSync(file));
+    const addresses = [mail.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
+    assert.equal(addresses.length, 1, `${name}: one To, got ${addresses.join(', ')}`);
+    const [address] = addresses;
+    const recipient = c.recipients.find((r) => r.email === address);
+    assert.ok(recipient, `${name}: To ${address} is not on the list`);
+    to.set(file, address);
+
+    assert.ok(!mail.headers.has('cc'), `${name}: no Cc`);
+    assert.ok(!mail.headers.has('bcc'), `${name}: no Bcc`);
+    assert.equal(mail.from?.value[0]?.address, c.from, `${name}: From`);
+    assert.equal(mail.subject, c.subject);
+    assert.ok(mail.html, `${name}: has an HTML part`);
+    assert.ok(mail.html.includes(`${recipient.name} 様`), `${name}: name merged into the HTML`);
+    assert.ok(mail.html.includes('本文'), `${name}: body kept`);
   }
-});
+  assert.deepEqual([...to.values()].sort(), c.recipients.map((r) => r.email).sort());
+  return to;
+}
+
+/** What the SMTP peer received: NNNNNN.eml and .json per mail, and any mail still arriving. */
+function peerFiles() {
+  return fs.readdirSync(smtp.dir).filter((f) => /^(\d{6}\.(eml|json)|\.partial-.*)$/.test(f)).sort();
+}
 
 function byId(id) {
   return `[data-testid="${id}"]`;

@@ -5,16 +5,8 @@ import type { Plan } from "../lib/bindings/Plan";
 import type { SendProgress } from "../lib/bindings/SendProgress";
 import type { SendSummary } from "../lib/bindings/SendSummary";
 
-const core = vi.hoisted(() => ({
-  invoke: vi.fn(),
-  Channel: class<T> {
-    onmessage: (message: T) => void;
-    constructor(handler: (message: T) => void) {
-      this.onmessage = handler;
-    }
-  },
-}));
-vi.mock("@tauri-apps/api/core", () => core);
+vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeCore")).fakeCore);
+const { fakeCore: core } = await import("../test/fakeCore");
 
 const { default: Send } = await import("./Send.svelte");
 const { SendRun } = await import("./sendRun.svelte");

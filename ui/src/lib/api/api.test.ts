@@ -1,15 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-const core = vi.hoisted(() => ({
-  invoke: vi.fn(),
-  Channel: class<T> {
-    onmessage: (message: T) => void;
-    constructor(handler: (message: T) => void) {
-      this.onmessage = handler;
-    }
-  },
-}));
-vi.mock("@tauri-apps/api/core", () => core);
+vi.mock("@tauri-apps/api/core", async () => (await import("../../test/fakeCore")).fakeCore);
+const { fakeCore: core } = await import("../../test/fakeCore");
 
 const { campaignDeliveries, listCampaigns } = await import("./history");
 const { createCampaign } = await import("./compose");
