@@ -175,7 +175,7 @@ export const en: Messages = {
     security: "Encryption",
     securityStarttls: "STARTTLS",
     securityTls: "SSL/TLS",
-    securityInsecure: "None (test server on this PC only)",
+    securityInsecure: "None (this PC only)",
     user: "User name",
     password: "Password",
     passwordNote: "The password is not saved; it is kept only until the app closes.",

@@ -174,7 +174,7 @@ export const ja = {
     security: "暗号化",
     securityStarttls: "STARTTLS",
     securityTls: "SSL/TLS",
-    securityInsecure: "なし（この PC 内のテスト用サーバーのみ）",
+    securityInsecure: "なし（この PC 内のみ）",
     user: "ユーザー名",
     password: "パスワード",
     passwordNote: "パスワードは保存されず、アプリを閉じるまでの間だけ使われます。",
