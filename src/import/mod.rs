@@ -2,13 +2,12 @@
 //! of every row that could not be taken. Uses `contacts` and `store`; knows nothing of mail.
 
 pub mod csv;
-pub mod normalize;
 pub mod report;
 
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::contacts::{self, Upsert};
+use crate::contacts::{self, ContactFields, Mode, Upsert};
 use crate::error::{Error, Result};
 use crate::store::Db;
 pub use report::{ImportReport, InvalidRow};
@@ -43,7 +42,7 @@ pub fn import_file(db: &Db, path: &Path, list: &str) -> Result<ImportReport> {
     let mut accepted = Vec::new();
     for (line, cells) in &table.rows {
         let raw = cells.get(address_col).map_or("", String::as_str);
-        match normalize::address(raw) {
+        match contacts::address::normalize(raw) {
             Err(reason) => report.invalid.push(InvalidRow {
                 row: *line,
                 value: raw.to_string(),
@@ -67,13 +66,19 @@ pub fn import_file(db: &Db, path: &Path, list: &str) -> Result<ImportReport> {
     db.with_tx(|tx| {
         let list_id = contacts::ensure_list(tx, list, &now)?;
         for (address, name) in &accepted {
-            let (id, outcome) = contacts::upsert(tx, address, name.as_deref(), &now)?;
+            let given = ContactFields {
+                name: name.clone(),
+                ..ContactFields::default()
+            };
+            let (id, outcome) = contacts::upsert(tx, address, &given, Mode::Upsert, &now)?;
             match outcome {
                 Upsert::New => report.imported += 1,
                 Upsert::Updated => report.updated += 1,
-                Upsert::Unchanged => {}
+                Upsert::Unchanged | Upsert::Skipped => {}
             }
-            contacts::add_to_list(tx, list_id, id)?;
+            if let Some(id) = id {
+                contacts::add_to_list(tx, list_id, id)?;
+            }
         }
         Ok(())
     })?;

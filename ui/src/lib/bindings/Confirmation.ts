@@ -3,4 +3,4 @@
 /**
  * What the user confirmed: the digest of the plan they reviewed.
  */
-export type Confirmation = { digest: string };
+export type Confirmation = { digest: string, };

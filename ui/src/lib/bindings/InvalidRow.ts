@@ -3,4 +3,4 @@
 /**
  * A row that was not imported, and why. `row` is the line number as a spreadsheet shows it.
  */
-export type InvalidRow = { row: number; value: string; reason: string };
+export type InvalidRow = { row: number, value: string, reason: string, };

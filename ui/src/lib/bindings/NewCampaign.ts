@@ -3,4 +3,4 @@
 /**
  * What the compose form (or the CLI) hands in.
  */
-export type NewCampaign = { list: string; subject: string; html: string; from: string | null };
+export type NewCampaign = { list: string, subject: string, html: string, from: string | null, };

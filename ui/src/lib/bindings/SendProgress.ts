@@ -3,15 +3,8 @@
 /**
  * Counts during a run, streamed to the UI after every recipient.
  */
-export type SendProgress = {
-  total: number;
-  done: number;
-  sent: number;
-  failed: number;
-  deferred: number;
-  unknown: number;
-  /**
-   * The address being sent to now.
-   */
-  current: string | null;
-};
+export type SendProgress = { total: number, done: number, sent: number, failed: number, deferred: number, unknown: number, 
+/**
+ * The address being sent to now.
+ */
+current: string | null, };

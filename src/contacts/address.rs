@@ -1,5 +1,5 @@
-//! Email address normalisation for imported values: what a person typed in a spreadsheet
-//! becomes the address we store, or a reason why it cannot be one.
+//! Email addresses as people type them: what someone wrote in a spreadsheet or a form becomes
+//! the address we store, or a reason why it cannot be one.
 
 use std::str::FromStr;
 
@@ -8,7 +8,7 @@ use unicode_normalization::UnicodeNormalization;
 /// Normalises one address cell: trims every kind of white space (U+3000 included), folds
 /// full-width forms with NFKC (＠ → @, Ａ → A) and lowercases the domain only, because the local
 /// part may be case-sensitive. Returns the reason when the result is not a valid address.
-pub fn address(raw: &str) -> Result<String, &'static str> {
+pub fn normalize(raw: &str) -> Result<String, &'static str> {
     let folded: String = raw.trim().nfkc().collect();
     let folded = folded.trim();
     if folded.is_empty() {
@@ -41,7 +41,7 @@ mod tests {
     #[test]
     fn folds_full_width_and_trims_ideographic_space() {
         assert_eq!(
-            address("\u{3000}ｙａｍａｄａ＠Ｅｘａｍｐｌｅ．ＪＰ "),
+            normalize("\u{3000}ｙａｍａｄａ＠Ｅｘａｍｐｌｅ．ＪＰ "),
             Ok("yamada@example.jp".into())
         );
     }
@@ -49,24 +49,24 @@ mod tests {
     #[test]
     fn lowercases_the_domain_only() {
         assert_eq!(
-            address("Taro.Y@Example.CO.JP"),
+            normalize("Taro.Y@Example.CO.JP"),
             Ok("Taro.Y@example.co.jp".into())
         );
     }
 
     #[test]
     fn gives_a_reason_for_each_bad_value() {
-        assert_eq!(address(""), Err("empty address"));
-        assert_eq!(address("yamada.example.jp"), Err("no @ in the address"));
-        assert_eq!(address("@example.jp"), Err("nothing before the @"));
-        assert_eq!(address("yamada@"), Err("nothing after the @"));
+        assert_eq!(normalize(""), Err("empty address"));
+        assert_eq!(normalize("yamada.example.jp"), Err("no @ in the address"));
+        assert_eq!(normalize("@example.jp"), Err("nothing before the @"));
+        assert_eq!(normalize("yamada@"), Err("nothing after the @"));
         assert_eq!(
-            address("yama da@example.jp"),
+            normalize("yama da@example.jp"),
             Err("the address contains a space")
         );
-        assert_eq!(address("yamada@localhost"), Err("the domain has no dot"));
+        assert_eq!(normalize("yamada@localhost"), Err("the domain has no dot"));
         assert_eq!(
-            address("yam<ada@example.jp"),
+            normalize("yam<ada@example.jp"),
             Err("not a valid email address")
         );
     }
