@@ -25,8 +25,34 @@ pub enum Error {
     // import
     #[error("{}: the file is empty", path.display())]
     EmptyFile { path: PathBuf },
-    #[error("{}: the file is not valid UTF-8 text (line {line})", path.display())]
-    NotUtf8 { path: PathBuf, line: u64 },
+    #[error("{}: line {line} is not valid {encoding} text; choose the file's encoding", path.display())]
+    NotText {
+        path: PathBuf,
+        encoding: String,
+        line: u64,
+    },
+    #[error("{}: this is neither a spreadsheet nor a text file", path.display())]
+    NotATable { path: PathBuf },
+    #[error("{}: this file looks like a workbook (ZIP or OLE) but cannot be opened as one", path.display())]
+    NotAWorkbook { path: PathBuf },
+    #[error("unknown text encoding \"{0}\" (try UTF-8, CP932, EUC-JP or UTF-16LE)")]
+    UnknownEncoding(String),
+    #[error("no sheet named \"{name}\" (sheets: {})", sheets.join(", "))]
+    NoSuchSheet { name: String, sheets: Vec<String> },
+    #[error("{}: no sheet holds a table", path.display())]
+    NoTable { path: PathBuf },
+    #[error("{}: {message}", path.display())]
+    HugeCell { path: PathBuf, message: String },
+    #[error("there is no row {0} in the table")]
+    NoSuchRow(u32),
+    #[error("no column \"{name}\" (columns: {})", columns.join(", "))]
+    NoSuchColumn { name: String, columns: Vec<String> },
+    #[error(
+        "unknown field \"{0}\" (fields: email, name, last_name, first_name, kana, company, department, job_title, phone)"
+    )]
+    UnknownField(String),
+    #[error("the import was cancelled; nothing was changed")]
+    Cancelled,
     #[error("{}: row {row}: {message}", path.display())]
     Csv {
         path: PathBuf,
@@ -43,6 +69,35 @@ pub enum Error {
     EmptyListName,
     #[error("no list named \"{0}\"")]
     NoSuchList(String),
+    #[error("a list named \"{0}\" already exists")]
+    DuplicateList(String),
+    #[error(
+        "the list \"{name}\" cannot be deleted: the history names it in {campaigns} campaign(s)"
+    )]
+    ListInUse { name: String, campaigns: u32 },
+    #[error("no contact with id {0}")]
+    NoSuchContact(i64),
+    #[error("another contact{} already has the address {address}", if *in_trash { " (in the trash)" } else { "" })]
+    DuplicateAddress { address: String, in_trash: bool },
+    #[error("a tag needs a name")]
+    EmptyTagName,
+    #[error("no tag named \"{0}\"")]
+    NoSuchTag(String),
+    #[error("{}: export to a file ending in .csv or .xlsx", path.display())]
+    ExportFormat { path: PathBuf },
+    #[error("an encoding can be chosen for CSV files only; an .xlsx workbook needs none")]
+    EncodingForWorkbook,
+    #[error(
+        "row {row} ({contact}), {column}: \"{character}\" cannot be written in CP932; export as UTF-8 or .xlsx instead"
+    )]
+    Unencodable {
+        row: u32,
+        contact: String,
+        column: String,
+        character: char,
+    },
+    #[error("the workbook could not be written: {0}")]
+    Xlsx(String),
 
     // compose
     #[error("the subject is empty")]

@@ -3,32 +3,22 @@
 
 mod common;
 
-use common::{PASSWORD, SmtpPeer, USER, Workspace};
+use common::{SmtpPeer, USER, Workspace};
 use mail_parser::MessageParser;
 use shisa::compose::NewCampaign;
+use shisa::contacts::{self, SuppressionReason};
 use shisa::review::{Confirmation, Plan, plan};
-use shisa::send::{DeliveryState, Outbox, Security, SmtpAccount, send};
-use shisa::{Error, history, import, store};
+use shisa::send::{DeliveryState, Outbox, send};
+use shisa::{Error, history, store};
 
 const CONTACTS: &str = "メールアドレス,氏名\n\
     yamada@example.jp,山田 太郎\n\
     sato@example.co.jp,佐藤 花子\n\
     suzuki@example.net,鈴木 一郎\n";
 
-fn account(peer: &SmtpPeer) -> SmtpAccount {
-    SmtpAccount {
-        host: "127.0.0.1".into(),
-        port: peer.port,
-        security: Security::Starttls,
-        user: Some(USER.into()),
-        password: Some(PASSWORD.into()),
-        extra_roots: vec![std::fs::read(&peer.cert).unwrap()],
-    }
-}
-
 /// Imports the three contacts and writes a campaign for them; returns the campaign id.
 fn campaign(ws: &Workspace) -> i64 {
-    import::import_file(&ws.db, &ws.file("contacts.csv", CONTACTS), "顧客").unwrap();
+    ws.import(&ws.file("contacts.csv", CONTACTS), "顧客");
     let draft = NewCampaign {
         list: "顧客".into(),
         subject: "{{name}}様へのご案内".into(),
@@ -64,7 +54,7 @@ async fn sends_one_personal_mail_per_recipient_over_starttls_with_auth() {
     assert_eq!(plan.recipients.len(), 3);
 
     let mut seen = Vec::new();
-    let outbox = Outbox::smtp(&account(&peer)).unwrap();
+    let outbox = Outbox::smtp(&peer.account()).unwrap();
     let summary = send(&ws.db, plan.id, &confirm(&plan), &outbox, |p| {
         seen.push(p.clone())
     })
@@ -115,7 +105,7 @@ async fn sends_one_personal_mail_per_recipient_over_starttls_with_auth() {
 async fn refuses_without_a_digest_with_a_wrong_one_and_after_the_list_changed() {
     let ws = Workspace::new();
     let peer = SmtpPeer::start();
-    let outbox = Outbox::smtp(&account(&peer)).unwrap();
+    let outbox = Outbox::smtp(&peer.account()).unwrap();
     let id = campaign(&ws);
     let plan = plan::build(&ws.db, id).unwrap();
 
@@ -133,7 +123,7 @@ async fn refuses_without_a_digest_with_a_wrong_one_and_after_the_list_changed() 
     ));
 
     let more = ws.file("more.csv", "email,name\ntanaka@example.org,田中 次郎\n");
-    import::import_file(&ws.db, &more, "顧客").unwrap();
+    ws.import(&more, "顧客");
     assert!(matches!(
         run(&ws, &plan, &confirm(&plan), &outbox).await,
         Err(Error::PlanChanged)
@@ -162,7 +152,7 @@ async fn refuses_without_a_digest_with_a_wrong_one_and_after_the_list_changed() 
 async fn a_plan_is_sent_once_and_reviewing_unchanged_data_gives_the_same_digest() {
     let ws = Workspace::new();
     let peer = SmtpPeer::start();
-    let outbox = Outbox::smtp(&account(&peer)).unwrap();
+    let outbox = Outbox::smtp(&peer.account()).unwrap();
     let id = campaign(&ws);
     let plan = plan::build(&ws.db, id).unwrap();
     let same = plan::build(&ws.db, id).unwrap();
@@ -180,7 +170,7 @@ async fn a_plan_is_sent_once_and_reviewing_unchanged_data_gives_the_same_digest(
 async fn a_wrong_password_is_reported_before_any_recipient_is_touched() {
     let ws = Workspace::new();
     let peer = SmtpPeer::start();
-    let mut account = account(&peer);
+    let mut account = peer.account();
     account.password = Some("wrong".into());
     let outbox = Outbox::smtp(&account).unwrap();
     let id = campaign(&ws);
@@ -197,7 +187,7 @@ async fn a_wrong_password_is_reported_before_any_recipient_is_touched() {
 async fn an_untrusted_certificate_is_refused() {
     let ws = Workspace::new();
     let peer = SmtpPeer::start();
-    let mut account = account(&peer);
+    let mut account = peer.account();
     account.extra_roots.clear();
     let outbox = Outbox::smtp(&account).unwrap();
     let id = campaign(&ws);
@@ -234,4 +224,32 @@ async fn practice_mode_writes_one_eml_per_recipient_and_sends_nothing() {
                 .contains(d.name.as_deref().unwrap())
         );
     }
+}
+
+#[tokio::test]
+async fn an_address_suppressed_during_the_run_is_not_mailed() {
+    let ws = Workspace::new();
+    let peer = SmtpPeer::start();
+    let outbox = Outbox::smtp(&peer.account()).unwrap();
+    let id = campaign(&ws);
+    let plan = plan::build(&ws.db, id).unwrap();
+    // While the first recipient is being sent, the last one unsubscribes.
+    let last = plan.recipients.last().unwrap().address.clone();
+    let db = ws.db.clone();
+    let summary = send(&ws.db, plan.id, &confirm(&plan), &outbox, |p| {
+        if p.done == 0 && p.current.is_some() {
+            contacts::suppress(&db, &[&last], SuppressionReason::Unsubscribed, None).unwrap();
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!((summary.sent, summary.failed), (2, 1));
+    assert!(peer.received().iter().all(|m| m.to != [last.clone()]));
+    let row = history::deliveries(&ws.db, id)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.address == last)
+        .unwrap();
+    assert_eq!(row.state, DeliveryState::Failed);
+    assert!(row.reply.unwrap().contains("suppressed"));
 }

@@ -22,6 +22,7 @@ pub enum ErrorCode {
     NotConfirmed,
     PlanChanged,
     AlreadySent,
+    Cancelled,
     Smtp,
     Io,
     Internal,
@@ -38,23 +39,44 @@ impl From<Error> for IpcError {
             | Error::BadSmtpUrl { .. }
             | Error::InsecureRemote { .. }
             | Error::NoFromAddress
-            | Error::NoRecipients => ErrorCode::InvalidInput,
-            Error::NoSuchList(_) | Error::NoSuchCampaign(_) | Error::NoSuchPlan(_) => {
-                ErrorCode::NotFound
-            }
+            | Error::NoRecipients
+            | Error::UnknownEncoding(_)
+            | Error::NoSuchSheet { .. }
+            | Error::NoSuchRow(_)
+            | Error::NoSuchColumn { .. }
+            | Error::UnknownField(_)
+            | Error::DuplicateList(_)
+            | Error::ListInUse { .. }
+            | Error::DuplicateAddress { .. }
+            | Error::EmptyTagName
+            | Error::ExportFormat { .. }
+            | Error::EncodingForWorkbook
+            | Error::Unencodable { .. } => ErrorCode::InvalidInput,
+            Error::NoSuchList(_)
+            | Error::NoSuchCampaign(_)
+            | Error::NoSuchPlan(_)
+            | Error::NoSuchContact(_)
+            | Error::NoSuchTag(_) => ErrorCode::NotFound,
             Error::EmptyFile { .. }
-            | Error::NotUtf8 { .. }
+            | Error::NotText { .. }
+            | Error::NotATable { .. }
+            | Error::NotAWorkbook { .. }
+            | Error::NoTable { .. }
+            | Error::HugeCell { .. }
             | Error::Csv { .. }
             | Error::NoAddressColumn { .. }
             | Error::NoValidRows { .. } => ErrorCode::ImportFailed,
             Error::NotConfirmed | Error::WrongDigest => ErrorCode::NotConfirmed,
             Error::PlanChanged => ErrorCode::PlanChanged,
             Error::AlreadySent(_) => ErrorCode::AlreadySent,
+            Error::Cancelled => ErrorCode::Cancelled,
             Error::Smtp(_) => ErrorCode::Smtp,
             Error::Io { .. } | Error::NoDataDir => ErrorCode::Io,
-            Error::Db(_) | Error::Pool(_) | Error::Migration(_) | Error::Message { .. } => {
-                ErrorCode::Internal
-            }
+            Error::Db(_)
+            | Error::Pool(_)
+            | Error::Migration(_)
+            | Error::Message { .. }
+            | Error::Xlsx(_) => ErrorCode::Internal,
         };
         IpcError {
             code,

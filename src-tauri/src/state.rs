@@ -2,6 +2,7 @@
 //! lock, and the SMTP settings sit behind a short-lived one.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 
 use shisa::Db;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// `None` is practice mode. Kept in memory only, so the password never touches disk.
     pub smtp: Arc<RwLock<Option<SmtpSettings>>>,
+    /// Set to stop the import that is running; it then rolls back.
+    pub import_cancel: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -26,6 +29,7 @@ impl AppState {
             db,
             data_dir,
             smtp: Arc::default(),
+            import_cancel: Arc::default(),
         })
     }
 

@@ -6,7 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use serde_json::json;
+use std::sync::atomic::AtomicBool;
+
 use shisa::compose::NewCampaign;
+use shisa::contacts::Mode;
+use shisa::contacts::{self, Contact, ContactQuery, CsvEncoding, ExportOptions, SuppressionReason};
+use shisa::import::mapping::Field;
+use shisa::import::{ImportOptions, ImportReport, MapColumn};
 use shisa::review::{Confirmation, plan};
 use shisa::send::{Outbox, SmtpAccount};
 use shisa::{Db, Error, Result, history, import, store};
@@ -30,11 +36,31 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Import contacts from a CSV file into a list.
+    /// Import contacts from a workbook (.xlsx .xlsm .xlsb .xls .ods) or a CSV/TSV/text file.
     Import {
         file: PathBuf,
+        /// The list the contacts join (created if new).
         #[arg(long, value_name = "NAME")]
-        list: String,
+        list: Option<String>,
+        /// The sheet to read (default: the first one holding a table).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// The header row as the file numbers it (default: detected; 0: no header).
+        #[arg(long, value_name = "N")]
+        header_row: Option<u32>,
+        /// Put a column (header, letter or number) into a field: email, name, last_name,
+        /// first_name, kana, company, department, job_title, phone.
+        #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = parse_map)]
+        map: Vec<MapColumn>,
+        /// The text encoding, e.g. UTF-8, CP932, EUC-JP, UTF-16LE (default: detected).
+        #[arg(long, value_name = "ENC")]
+        encoding: Option<String>,
+        /// add: new contacts only; update: existing ones only; upsert: both.
+        #[arg(long, value_enum, default_value = "upsert")]
+        mode: ImportMode,
+        /// Check and report without storing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write campaigns.
     Campaign {
@@ -60,6 +86,16 @@ enum Command {
     },
     /// Campaigns, or one campaign's recipients and their states.
     History { campaign: Option<i64> },
+    /// The address book: every contact with its fields, or an export of it.
+    Contacts {
+        #[command(subcommand)]
+        command: ContactsCommand,
+    },
+    /// The suppression list: addresses that are never mailed.
+    Suppress {
+        #[command(subcommand)]
+        command: SuppressCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -76,6 +112,48 @@ enum CampaignCommand {
         #[arg(long, value_name = "ADDR")]
         from: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ContactsCommand {
+    /// Every contact outside the trash with all its fields, by address.
+    List {
+        /// Only the members of this list.
+        #[arg(long, value_name = "NAME")]
+        list: Option<String>,
+    },
+    /// Write contacts to a .csv file (UTF-8 with a BOM unless --encoding cp932) or an .xlsx
+    /// workbook, chosen by the file's extension.
+    Export {
+        file: PathBuf,
+        /// Only the members of this list.
+        #[arg(long, value_name = "NAME")]
+        list: Option<String>,
+        /// utf-8 or cp932, for a CSV file.
+        #[arg(long, value_name = "ENC")]
+        encoding: Option<CsvEncoding>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SuppressCommand {
+    /// Never mail these addresses again.
+    Add {
+        #[arg(required = true, value_name = "ADDRESS")]
+        addresses: Vec<String>,
+        /// unsubscribed, bounced, blocked or manual.
+        #[arg(long, value_name = "TEXT", default_value = "manual")]
+        reason: SuppressionReason,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Take addresses off the suppression list.
+    Remove {
+        #[arg(required = true, value_name = "ADDRESS")]
+        addresses: Vec<String>,
+    },
+    /// Every suppressed address with its reason and date, newest first.
+    List,
 }
 
 fn main() -> ExitCode {
@@ -97,23 +175,28 @@ fn run(cli: Cli) -> Result<()> {
     let db = Db::open(&db_path)?;
     let out = Output { json: cli.json };
     match cli.command {
-        Command::Import { file, list } => {
-            let report = import::import_file(&db, &file, &list)?;
-            out.print(&report, || {
-                let mut text = format!(
-                    "{} rows read into list \"{}\": {} new, {} updated, {} duplicates, {} invalid",
-                    report.rows,
-                    report.list,
-                    report.imported,
-                    report.updated,
-                    report.duplicates,
-                    report.invalid.len()
-                );
-                for bad in &report.invalid {
-                    text += &format!("\n  row {}: {} ({})", bad.row, bad.value, bad.reason);
-                }
-                text
-            });
+        Command::Import {
+            file,
+            list,
+            sheet,
+            header_row,
+            map,
+            encoding,
+            mode,
+            dry_run,
+        } => {
+            let options = ImportOptions {
+                list,
+                sheet,
+                header_row,
+                mapping: map,
+                encoding,
+                mode: mode.into(),
+                dry_run,
+            };
+            let report =
+                import::import_file(&db, &file, &options, |_| {}, &AtomicBool::new(false))?;
+            out.print(&report, || import_summary(&report));
         }
         Command::Campaign {
             command:
@@ -145,16 +228,18 @@ fn run(cli: Cli) -> Result<()> {
                 "subject": plan.subject,
                 "from": plan.from,
                 "count": plan.recipients.len(),
+                "excluded": plan.excluded,
                 "recipients": plan.recipients,
             });
             out.print(&value, || {
                 let mut text = format!(
-                    "Campaign {}: {}\nFrom: {}\nList: {}\nRecipients: {}",
+                    "Campaign {}: {}\nFrom: {}\nList: {}\nRecipients: {} ({} excluded: suppressed)",
                     plan.campaign_id,
                     plan.subject,
                     plan.from.as_deref().unwrap_or("(the account's address)"),
                     plan.list,
-                    plan.recipients.len()
+                    plan.recipients.len(),
+                    plan.excluded
                 );
                 for r in &plan.recipients {
                     text += &format!("\n  {}  {}", r.address, r.name.as_deref().unwrap_or(""));
@@ -253,8 +338,190 @@ fn run(cli: Cli) -> Result<()> {
                     .join("\n")
             });
         }
+        Command::Contacts { command } => contacts_command(&db, &out, command)?,
+        Command::Suppress { command } => suppress_command(&db, &out, command)?,
     }
     Ok(())
+}
+
+fn contacts_command(db: &Db, out: &Output, command: ContactsCommand) -> Result<()> {
+    match command {
+        ContactsCommand::List { list } => {
+            let query = ContactQuery {
+                list,
+                ..ContactQuery::default()
+            };
+            let contacts = contacts::query(db, &query)?.rows;
+            out.print(&contacts, || {
+                contacts
+                    .iter()
+                    .map(contact_line)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        ContactsCommand::Export {
+            file,
+            list,
+            encoding,
+        } => {
+            let options = ExportOptions::for_path(&file, encoding)?;
+            let query = ContactQuery {
+                list,
+                ..ContactQuery::default()
+            };
+            let written = contacts::export(db, &query, &file, &options)?;
+            out.print(&json!({ "file": file, "contacts": written }), || {
+                format!("{written} contacts written to {}", file.display())
+            });
+        }
+    }
+    Ok(())
+}
+
+/// One contact on one line: its address, then every field that has a value.
+fn contact_line(c: &Contact) -> String {
+    let standard = [
+        ("name", &c.fields.name),
+        ("last_name", &c.fields.last_name),
+        ("first_name", &c.fields.first_name),
+        ("kana", &c.fields.kana),
+        ("company", &c.fields.company),
+        ("department", &c.fields.department),
+        ("job_title", &c.fields.job_title),
+        ("phone", &c.fields.phone),
+    ];
+    let fields = standard
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value.as_deref()?)))
+        .chain(
+            c.fields
+                .fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+        .map(|(key, value)| format!("{key}: {value}"));
+    let joined = |names: &[String]| names.join(", ");
+    let marks = [
+        (!c.tags.is_empty()).then(|| format!("tags: {}", joined(&c.tags))),
+        (!c.lists.is_empty()).then(|| format!("lists: {}", joined(&c.lists))),
+        c.suppressed
+            .as_ref()
+            .map(|s| format!("suppressed: {}", s.reason.as_str())),
+    ];
+    let details: Vec<String> = fields.chain(marks.into_iter().flatten()).collect();
+    format!("{}  {}", c.address, details.join("; "))
+}
+
+fn suppress_command(db: &Db, out: &Output, command: SuppressCommand) -> Result<()> {
+    match command {
+        SuppressCommand::Add {
+            addresses,
+            reason,
+            note,
+        } => {
+            let added = contacts::suppress(db, &addresses, reason, note.as_deref())?;
+            let already = addresses.len() as u32 - added;
+            out.print(&json!({ "added": added, "already": already }), || {
+                format!("{added} addresses suppressed ({already} already were)")
+            });
+        }
+        SuppressCommand::Remove { addresses } => {
+            let removed = contacts::unsuppress(db, &addresses)?;
+            out.print(&json!({ "removed": removed }), || {
+                format!("{removed} addresses taken off the suppression list")
+            });
+        }
+        SuppressCommand::List => {
+            let list = contacts::suppressions(db)?;
+            out.print(&list, || {
+                list.iter()
+                    .map(|s| {
+                        format!(
+                            "{}  {}  {}  {}",
+                            s.address,
+                            s.reason.as_str(),
+                            s.created_at,
+                            s.note.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The import report for a person: what was read, what was stored, and every problem row.
+fn import_summary(report: &ImportReport) -> String {
+    let source = match (&report.sheet, &report.encoding) {
+        (Some(sheet), _) => format!("{} sheet \"{sheet}\"", report.format),
+        (None, Some(encoding)) => format!("{} ({encoding})", report.format),
+        (None, None) => report.format.clone(),
+    };
+    let header = report
+        .header_row
+        .map_or("no header row".to_string(), |r| format!("header row {r}"));
+    let mut text = format!(
+        "{}{source}, {header}: {} rows, {} new, {} updated, {} unchanged, {} skipped, \
+         {} duplicates, {} invalid{}",
+        if report.dry_run { "[dry run] " } else { "" },
+        report.rows,
+        report.imported,
+        report.updated,
+        report.unchanged,
+        report.skipped,
+        report.duplicates,
+        report.invalid.len(),
+        report
+            .list
+            .as_ref()
+            .map_or(String::new(), |l| format!(" (list \"{l}\")")),
+    );
+    for bad in &report.invalid {
+        text += &format!("\n  row {}: {} ({})", bad.row, bad.value, bad.reason);
+    }
+    for warning in &report.warnings {
+        let kind = serde_json::to_value(&warning.kind).unwrap_or_default();
+        text += &format!(
+            "\n  row {}: {} [{}]",
+            warning.row,
+            warning.value,
+            kind.as_str().unwrap_or("")
+        );
+        if let Some(suggestion) = &warning.suggestion {
+            text += &format!(" did you mean {suggestion}?");
+        }
+    }
+    text
+}
+
+fn parse_map(text: &str) -> std::result::Result<MapColumn, String> {
+    let (field, column) = text.split_once('=').ok_or("expected FIELD=COLUMN")?;
+    let field =
+        Field::parse(field).ok_or_else(|| Error::UnknownField(field.to_string()).to_string())?;
+    Ok(MapColumn {
+        field,
+        column: column.to_string(),
+    })
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportMode {
+    Add,
+    Update,
+    Upsert,
+}
+
+impl From<ImportMode> for Mode {
+    fn from(mode: ImportMode) -> Mode {
+        match mode {
+            ImportMode::Add => Mode::Add,
+            ImportMode::Update => Mode::Update,
+            ImportMode::Upsert => Mode::Upsert,
+        }
+    }
 }
 
 /// Where `send` delivers: the SMTP server named by `--smtp`, else the practice mailbox that

@@ -1,14 +1,87 @@
 //! Email addresses as people type them: what someone wrote in a spreadsheet or a form becomes
-//! the address we store, or a reason why it cannot be one.
+//! the address we store — with warnings about likely mistakes — or a reason why it cannot be
+//! one.
 
 use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use unicode_normalization::UnicodeNormalization;
 
-/// Normalises one address cell: trims every kind of white space (U+3000 included), folds
-/// full-width forms with NFKC (＠ → @, Ａ → A) and lowercases the domain only, because the local
-/// part may be case-sensitive. Returns the reason when the result is not a valid address.
-pub fn normalize(raw: &str) -> Result<String, &'static str> {
+/// Something about an address worth a second look, though it can be stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "AddressWarningKind")]
+pub enum Warning {
+    /// The domain is one letter or two away from a common mail domain.
+    TypoDomain,
+    /// An old Japanese mobile address with a dot before the @ or two dots in a row: it breaks
+    /// the mail standard, but the carrier delivers it.
+    LegacyCarrier,
+    /// A shared mailbox (info@, sales@ …) rather than a person.
+    Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub address: String,
+    pub warnings: Vec<(Warning, Option<String>)>,
+}
+
+/// Domains that are often mistyped, with their usual misspellings found by edit distance.
+const COMMON_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "yahoo.co.jp",
+    "yahoo.com",
+    "ymail.ne.jp",
+    "hotmail.com",
+    "hotmail.co.jp",
+    "outlook.com",
+    "outlook.jp",
+    "live.jp",
+    "icloud.com",
+    "me.com",
+    "docomo.ne.jp",
+    "ezweb.ne.jp",
+    "au.com",
+    "softbank.ne.jp",
+    "i.softbank.jp",
+    "nifty.com",
+    "biglobe.ne.jp",
+    "ocn.ne.jp",
+    "so-net.ne.jp",
+];
+
+const ROLE_NAMES: &[&str] = &[
+    "info",
+    "sales",
+    "support",
+    "admin",
+    "contact",
+    "office",
+    "webmaster",
+    "postmaster",
+    "noreply",
+    "no-reply",
+    "inquiry",
+    "toiawase",
+    "soumu",
+    "eigyo",
+    "jimu",
+    "hr",
+    "recruit",
+    "press",
+    "pr",
+    "billing",
+    "help",
+    "mail",
+    "service",
+];
+
+/// Normalises and checks one address cell: trims every kind of white space (U+3000 too),
+/// folds full-width forms with NFKC (＠ → @, Ａ → A) and lowercases the domain only, because
+/// the local part may be case-sensitive.
+pub fn check(raw: &str) -> Result<Checked, &'static str> {
     let folded: String = raw.trim().nfkc().collect();
     let folded = folded.trim();
     if folded.is_empty() {
@@ -29,14 +102,57 @@ pub fn normalize(raw: &str) -> Result<String, &'static str> {
     if !domain.contains('.') {
         return Err("the domain has no dot");
     }
-    let normalised = format!("{local}@{}", domain.to_lowercase());
-    lettre::Address::from_str(&normalised).map_err(|_| "not a valid email address")?;
-    Ok(normalised)
+    let domain = domain.to_lowercase();
+    let address = format!("{local}@{domain}");
+    let mut warnings = Vec::new();
+    if lettre::Address::from_str(&address).is_err() {
+        // Dots the standard forbids, in a local part that is otherwise valid.
+        let repaired: String = local
+            .split('.')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(".");
+        if repaired == local || lettre::Address::from_str(&format!("{repaired}@{domain}")).is_err()
+        {
+            return Err("not a valid email address");
+        }
+        warnings.push((Warning::LegacyCarrier, None));
+    }
+    if let Some(suggestion) = typo_of(&domain) {
+        warnings.push((Warning::TypoDomain, Some(format!("{local}@{suggestion}"))));
+    }
+    if ROLE_NAMES.contains(&local.to_lowercase().as_str()) {
+        warnings.push((Warning::Role, None));
+    }
+    Ok(Checked { address, warnings })
+}
+
+/// Normalises an address, or says why it is not one.
+pub fn normalize(raw: &str) -> Result<String, &'static str> {
+    check(raw).map(|c| c.address)
+}
+
+/// The common domain this one is probably a typo of: within one edit (two for long names),
+/// and not itself a common domain.
+fn typo_of(domain: &str) -> Option<&'static str> {
+    if COMMON_DOMAINS.contains(&domain) {
+        return None;
+    }
+    COMMON_DOMAINS
+        .iter()
+        .map(|&d| (d, strsim::damerau_levenshtein(domain, d)))
+        .filter(|&(d, distance)| distance == 1 || (distance == 2 && d.len() >= 9))
+        .min_by_key(|&(_, distance)| distance)
+        .map(|(d, _)| d)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn warned(raw: &str) -> Vec<(Warning, Option<String>)> {
+        check(raw).unwrap().warnings
+    }
 
     #[test]
     fn folds_full_width_and_trims_ideographic_space() {
@@ -69,5 +185,80 @@ mod tests {
             normalize("yam<ada@example.jp"),
             Err("not a valid email address")
         );
+    }
+
+    #[test]
+    fn suggests_the_common_domain_for_a_typo() {
+        let typo = |raw: &str| {
+            warned(raw)
+                .into_iter()
+                .find(|(w, _)| *w == Warning::TypoDomain)
+        };
+        assert_eq!(
+            typo("a@gmial.com").unwrap().1.as_deref(),
+            Some("a@gmail.com")
+        );
+        assert_eq!(
+            typo("a@yahoo.co.jo").unwrap().1.as_deref(),
+            Some("a@yahoo.co.jp")
+        );
+        assert_eq!(
+            typo("a@docomo.ne.jo").unwrap().1.as_deref(),
+            Some("a@docomo.ne.jp")
+        );
+        assert_eq!(typo("a@gmail.com"), None);
+        assert_eq!(typo("a@example.co.jp"), None);
+    }
+
+    #[test]
+    fn legacy_carrier_addresses_are_kept_with_a_warning() {
+        assert_eq!(
+            warned("taro.@docomo.ne.jp"),
+            [(Warning::LegacyCarrier, None)]
+        );
+        assert_eq!(
+            warned("ta..ro@ezweb.ne.jp"),
+            [(Warning::LegacyCarrier, None)]
+        );
+        assert_eq!(
+            normalize("ta..ro@ezweb.ne.jp"),
+            Ok("ta..ro@ezweb.ne.jp".into())
+        );
+    }
+
+    #[test]
+    fn role_addresses_are_flagged() {
+        assert_eq!(warned("Info@example.jp"), [(Warning::Role, None)]);
+        assert!(warned("yamada@example.jp").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalising_is_idempotent(raw in "\\PC{0,40}") {
+            if let Ok(once) = normalize(&raw) {
+                proptest::prop_assert_eq!(normalize(&once), Ok(once.clone()));
+            }
+        }
+
+        #[test]
+        fn a_normalised_address_has_one_at_and_a_lowercase_domain(
+            local in "[A-Za-z0-9._%+-]{1,20}", domain in "[A-Za-z0-9-]{1,12}\\.[A-Za-z]{2,6}"
+        ) {
+            let address = format!("{local}@{domain}");
+            if let Ok(normal) = normalize(&address) {
+                let (l, d) = normal.rsplit_once('@').unwrap();
+                proptest::prop_assert_eq!(l, local.as_str());
+                proptest::prop_assert_eq!(d, domain.to_lowercase());
+            }
+        }
+
+        #[test]
+        fn full_width_input_normalises_like_ascii(local in "[a-z0-9]{1,12}", domain in "[a-z]{1,10}\\.jp") {
+            let wide: String = format!("{local}@{domain}")
+                .chars()
+                .map(|c| char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap())
+                .collect();
+            proptest::prop_assert_eq!(normalize(&wide), normalize(&format!("{local}@{domain}")));
+        }
     }
 }

@@ -22,6 +22,8 @@ pub struct Plan {
     pub html: String,
     pub from: Option<String>,
     pub recipients: Vec<PlanRecipient>,
+    /// Members of the list left out because their address is suppressed.
+    pub excluded: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -32,7 +34,8 @@ pub struct PlanRecipient {
 }
 
 /// Everything the digest covers, in canonical form: fields in declaration order, recipients in
-/// address order. Changing any of it changes the digest.
+/// address order. Changing any of it changes the digest — suppressing or trashing a recipient
+/// included, so a send confirmed before that is refused.
 #[derive(Serialize, Deserialize)]
 struct Snapshot {
     campaign_id: i64,
@@ -41,12 +44,17 @@ struct Snapshot {
     html: String,
     from: Option<String>,
     recipients: Vec<PlanRecipient>,
+    /// Plans frozen before suppression existed have none.
+    #[serde(default)]
+    excluded: u32,
 }
 
 impl Snapshot {
     fn of(conn: &rusqlite::Connection, campaign_id: i64) -> Result<Snapshot> {
         let campaign = campaigns::get(conn, campaign_id)?;
-        let recipients = contacts::in_list(conn, campaign.list_id)?
+        let mailable = contacts::recipients(conn, campaign.list_id)?;
+        let recipients = mailable
+            .contacts
             .into_iter()
             .map(|c| PlanRecipient {
                 address: c.address,
@@ -60,6 +68,7 @@ impl Snapshot {
             html: campaign.html,
             from: campaign.from,
             recipients,
+            excluded: mailable.excluded,
         })
     }
 
@@ -77,6 +86,7 @@ impl Snapshot {
             html: self.html,
             from: self.from,
             recipients: self.recipients,
+            excluded: self.excluded,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::ledger::{self, DeliveryState, Queued};
 use super::transport::{Outbox, Outcome};
 use crate::compose::message;
 use crate::compose::template::{self, Insert, MergeValues};
+use crate::contacts;
 use crate::error::{Error, Result};
 use crate::review::{Confirmation, Plan, confirmation, plan};
 use crate::store::Db;
@@ -73,7 +74,13 @@ pub async fn send(
         progress.current = Some(recipient.address.clone());
         on_progress(&progress);
         ledger::record(db, recipient.id, DeliveryState::Sending, None, None)?;
-        let (outcome, message_id) = deliver_one(&plan, &from, recipient, outbox).await;
+        // Suppression is checked again per recipient: an address suppressed while a long run
+        // is under way is still never mailed.
+        let (outcome, message_id) = if contacts::is_suppressed(&*db.conn()?, &recipient.address)? {
+            (suppressed_after_review(), None)
+        } else {
+            deliver_one(&plan, &from, recipient, outbox).await
+        };
         ledger::record(
             db,
             recipient.id,
@@ -103,6 +110,14 @@ pub async fn send(
         unknown: progress.unknown,
         practice: outbox.is_practice(),
     })
+}
+
+fn suppressed_after_review() -> Outcome {
+    Outcome {
+        state: DeliveryState::Failed,
+        reply: "not sent: the address was suppressed after the review".into(),
+        stops_run: false,
+    }
 }
 
 /// Builds and delivers one recipient's message; returns what happened and its Message-ID.

@@ -77,10 +77,22 @@ impl Db {
 
     /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none of it.
     pub fn with_tx<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        self.in_tx(true, f)
+    }
+
+    /// Runs `f` in a transaction that is always rolled back: a dry run sees exactly what the
+    /// real run would do and changes nothing.
+    pub fn trial<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        self.in_tx(false, f)
+    }
+
+    fn in_tx<T>(&self, commit: bool, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
-        tx.commit()?;
+        if commit {
+            tx.commit()?;
+        }
         Ok(value)
     }
 
@@ -97,6 +109,28 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().unwrap();
+    }
+
+    #[test]
+    fn upgrades_a_database_of_every_earlier_version_keeping_its_contacts() {
+        let versions = MIGRATIONS_DIR.dirs().count();
+        for version in 1..versions {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.sqlite3");
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            MIGRATIONS.to_version(&mut conn, version).unwrap();
+            conn.execute(
+                "INSERT INTO contacts (address, name, created_at, updated_at)
+                 VALUES ('a@example.jp', '青木', 'then', 'then')",
+                [],
+            )
+            .unwrap();
+            drop(conn);
+            let db = Db::open(&path).unwrap();
+            let page = crate::contacts::query(&db, &Default::default()).unwrap();
+            assert_eq!(page.total, 1, "from version {version}");
+            assert_eq!(page.rows[0].fields.name.as_deref(), Some("青木"));
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
 
 use shisa::Db;
 
@@ -24,11 +24,32 @@ impl Workspace {
         self.dir.path().join("shisa.sqlite3")
     }
 
+    /// Imports a contact file into a list with every choice left to detection.
+    pub fn import(&self, path: &Path, list: &str) -> shisa::import::ImportReport {
+        let options = shisa::import::ImportOptions {
+            list: Some(list.to_string()),
+            ..Default::default()
+        };
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        shisa::import::import_file(&self.db, path, &options, |_| {}, &cancel).unwrap()
+    }
+
     /// Writes a file into the workspace and returns its path.
     pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, contents).unwrap();
         path
+    }
+
+    /// Runs the `shisa` CLI on this workspace's database.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_shisa"))
+            .arg("--db")
+            .arg(self.db_path())
+            .args(args)
+            .env("SHISA_SMTP_PASSWORD", PASSWORD)
+            .output()
+            .unwrap()
     }
 }
 
@@ -84,6 +105,18 @@ impl SmtpPeer {
         }
     }
 
+    /// The account that logs in to this peer over STARTTLS, trusting its certificate.
+    pub fn account(&self) -> shisa::send::SmtpAccount {
+        shisa::send::SmtpAccount {
+            host: "127.0.0.1".into(),
+            port: self.port,
+            security: shisa::send::Security::Starttls,
+            user: Some(USER.into()),
+            password: Some(PASSWORD.into()),
+            extra_roots: vec![std::fs::read(&self.cert).unwrap()],
+        }
+    }
+
     /// Every mail received so far, in arrival order.
     pub fn received(&self) -> Vec<Received> {
         let mut envelopes: Vec<PathBuf> = std::fs::read_dir(self.out.path())
@@ -119,4 +152,33 @@ impl Drop for SmtpPeer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Compares `actual` with the golden file `tests/fixtures/<name>`. On a mismatch it writes
+/// `<name>.actual` next to it and fails naming that path; with `SHISA_BLESS=1` it writes the
+/// golden file instead (for a deliberate change, reviewed in the diff).
+pub fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let actual_path = path.with_extension(format!(
+        "{}.actual",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    if std::env::var_os("SHISA_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        let _ = std::fs::remove_file(&actual_path);
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        std::fs::write(&actual_path, actual).unwrap();
+        panic!(
+            "{} differs from the golden file; see {}",
+            name,
+            actual_path.display()
+        );
+    }
+    let _ = std::fs::remove_file(&actual_path);
 }

@@ -4,10 +4,4 @@ import type { SmtpSecurity } from "./SmtpSecurity";
 /**
  * The SMTP server form. The password stays in memory until the app closes.
  */
-export type SmtpSettings = {
-  host: string;
-  port: number;
-  security: SmtpSecurity;
-  user: string;
-  password: string;
-};
+export type SmtpSettings = { host: string, port: number, security: SmtpSecurity, user: string, password: string, };
