@@ -53,12 +53,11 @@ fn fields(pairs: &[(&str, &str)]) -> ContactFields {
 fn add(db: &Db, address: &str, f: ContactFields, lists: &[&str]) -> i64 {
     let now = db.now();
     db.with_tx(|tx| {
-        let id = contacts::upsert(tx, address, &f, Mode::Upsert, &now)?
-            .0
-            .unwrap();
+        let mut writer = contacts::Writer::new(tx, &now)?;
+        let id = writer.upsert(address, &f, Mode::Upsert)?.0.unwrap();
         for list in lists {
             let list = contacts::ensure_list(tx, list, &now)?;
-            contacts::add_to_list(tx, list, id)?;
+            writer.add_to_list(list, id)?;
         }
         Ok(id)
     })

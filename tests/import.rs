@@ -185,14 +185,22 @@ fn the_user_can_pick_the_sheet_the_header_row_and_a_column() {
     let csv = ws.file("c.csv", "名簿\n区分,連絡先,担当\n法人,a@x.jp,青木\n");
     let mut choice = options("L");
     choice.header_row = Some(2);
-    choice.mapping = vec![MapColumn {
-        field: Field::Name,
-        column: "担当".into(),
-    }];
+    choice.mapping = vec![
+        MapColumn {
+            field: Some(Field::Name),
+            column: "担当".into(),
+        },
+        MapColumn {
+            field: None,
+            column: "A".into(),
+        },
+    ];
     choice.dry_run = true;
     let report = run(&ws, &csv, &choice).unwrap();
     assert_eq!(report.preview[0].contact.name.as_deref(), Some("青木"));
     assert_eq!(report.preview[0].contact.fields["区分"], "法人");
+    assert_eq!(report.head[0].cells, ["名簿"]);
+    assert_eq!((report.head[1].row, report.head.len()), (2, 3));
     choice.mapping[0].column = "Z".into();
     assert!(matches!(
         run(&ws, &csv, &choice),

@@ -2,6 +2,7 @@
 //! the address we store — with warnings about likely mistakes — or a reason why it cannot be
 //! one.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,7 @@ use ts_rs::TS;
 use unicode_normalization::UnicodeNormalization;
 
 /// Something about an address worth a second look, though it can be stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export, rename = "AddressWarningKind")]
 pub enum Warning {
@@ -78,12 +79,51 @@ const ROLE_NAMES: &[&str] = &[
     "service",
 ];
 
-/// Normalises and checks one address cell: trims every kind of white space (U+3000 too),
-/// folds full-width forms with NFKC (＠ → @, Ａ → A) and lowercases the domain only, because
-/// the local part may be case-sensitive.
+/// Checks many addresses, remembering what it found out about each domain: a file of a
+/// million rows has only a handful of distinct domains.
+#[derive(Default)]
+pub struct Checker {
+    typos: HashMap<String, Option<&'static str>>,
+}
+
+impl Checker {
+    /// Normalises and checks one address cell: trims every kind of white space (U+3000 too),
+    /// folds full-width forms with NFKC (＠ → @, Ａ → A) and lowercases the domain only,
+    /// because the local part may be case-sensitive.
+    pub fn check(&mut self, raw: &str) -> Result<Checked, &'static str> {
+        let raw = raw.trim();
+        // NFKC leaves ASCII unchanged; most addresses are ASCII.
+        let folded = if raw.is_ascii() {
+            raw.to_string()
+        } else {
+            raw.nfkc().collect()
+        };
+        let mut checked = parse(folded.trim())?;
+        let domain = checked.address.rsplit_once('@').map_or("", |(_, d)| d);
+        let typo = match self.typos.get(domain) {
+            Some(typo) => *typo,
+            None => *self
+                .typos
+                .entry(domain.to_string())
+                .or_insert(typo_of(domain)),
+        };
+        if let Some(suggestion) = typo {
+            let local = checked.address.rsplit_once('@').map_or("", |(l, _)| l);
+            checked
+                .warnings
+                .push((Warning::TypoDomain, Some(format!("{local}@{suggestion}"))));
+        }
+        Ok(checked)
+    }
+}
+
+/// Checks one address; see [`Checker::check`].
 pub fn check(raw: &str) -> Result<Checked, &'static str> {
-    let folded: String = raw.trim().nfkc().collect();
-    let folded = folded.trim();
+    Checker::default().check(raw)
+}
+
+/// Validates a folded address and notes what does not depend on its domain being common.
+fn parse(folded: &str) -> Result<Checked, &'static str> {
     if folded.is_empty() {
         return Err("empty address");
     }
@@ -118,10 +158,7 @@ pub fn check(raw: &str) -> Result<Checked, &'static str> {
         }
         warnings.push((Warning::LegacyCarrier, None));
     }
-    if let Some(suggestion) = typo_of(&domain) {
-        warnings.push((Warning::TypoDomain, Some(format!("{local}@{suggestion}"))));
-    }
-    if ROLE_NAMES.contains(&local.to_lowercase().as_str()) {
+    if ROLE_NAMES.iter().any(|r| r.eq_ignore_ascii_case(local)) {
         warnings.push((Warning::Role, None));
     }
     Ok(Checked { address, warnings })

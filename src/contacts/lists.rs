@@ -54,12 +54,6 @@ pub fn list_id(conn: &Connection, name: &str) -> Result<i64> {
     .ok_or_else(|| Error::NoSuchList(name.trim().to_string()))
 }
 
-pub fn add_to_list(tx: &Transaction, list_id: i64, contact_id: i64) -> Result<()> {
-    tx.prepare_cached("INSERT OR IGNORE INTO list_members (list_id, contact_id) VALUES (?1, ?2)")?
-        .execute(params![list_id, contact_id])?;
-    Ok(())
-}
-
 /// Lists with their member counts; a caller adds WHERE, GROUP BY and ORDER BY.
 const SUMMARIES: &str = "SELECT l.id, l.name, count(c.id) FROM lists l
      LEFT JOIN list_members m ON m.list_id = l.id

@@ -20,8 +20,8 @@ pub use edit::{ContactEdit, update};
 pub use export::{CsvEncoding, ExportFormat, ExportOptions, export};
 pub use fields::ContactFields;
 pub use lists::{
-    ContactRow, ListSummary, add_members, add_to_list, contacts_of, create_list, delete_list,
-    ensure_list, in_list, list_id, lists, remove_members, rename_list,
+    ContactRow, ListSummary, add_members, contacts_of, create_list, delete_list, ensure_list,
+    in_list, list_id, lists, remove_members, rename_list,
 };
 pub use query::{ContactPage, ContactQuery, ContactSort, ContactStatus, query};
 pub use recipients::{Recipients, recipients};
@@ -30,4 +30,4 @@ pub use suppression::{
 };
 pub use tags::{TagSummary, tag, tags, untag};
 pub use trash::{empty_trash, restore, trash};
-pub use upsert::{Mode, Upsert, upsert};
+pub use upsert::{Mode, Upsert, Writer};

@@ -73,8 +73,8 @@ pub enum ContactSort {
 }
 
 impl ContactSort {
-    /// The ORDER BY keys, blank values last. Each matches an index of migration 03 expression
-    /// for expression, and ends in the id so that equal keys page in a stable order.
+    /// The ORDER BY keys, blank values last, ending in the id so that equal keys page in a
+    /// stable order.
     fn keys(self) -> &'static [&'static str] {
         match self {
             ContactSort::Address => &["c.address"],
@@ -127,9 +127,7 @@ impl Filter {
         let mut f = Filter::default();
         let suppressed =
             "EXISTS (SELECT 1 FROM suppressions s WHERE s.address = c.address COLLATE NOCASE)";
-        // The unary + keeps SQLite off the trash index for "not in the trash", which matches
-        // nearly every contact: it walks the sort key's index instead and stops at the page.
-        let outside_trash = "+c.deleted_at IS NULL";
+        let outside_trash = "c.deleted_at IS NULL";
         f.conditions.push(match q.status {
             ContactStatus::Active => format!("{outside_trash} AND NOT {suppressed}"),
             ContactStatus::Suppressed => format!("{outside_trash} AND {suppressed}"),
@@ -208,8 +206,7 @@ pub fn query(db: &Db, q: &ContactQuery) -> Result<ContactPage> {
     })
 }
 
-/// Without a search, the sort key's index yields the page in order and SQLite stops after it;
-/// the count is a quick walk of one index.
+/// Without a search: the count, then the page (SQLite keeps only the top rows while sorting).
 fn browsed_page(
     conn: &Connection,
     mut filter: Filter,
@@ -233,9 +230,8 @@ fn browsed_page(
     Ok((total, ids))
 }
 
-/// A search reads every row anyway, so it is done in one scan of the table (NOT INDEXED: a
-/// walk of the sort key's index would visit the rows in random order, several times slower)
-/// that yields the ids of all matches in order; the count and the page come from those.
+/// A search reads every row anyway, so it is done in one scan of the table that yields the ids
+/// of all matches in order; the count and the page come from those.
 fn searched_page(
     conn: &Connection,
     filter: Filter,
@@ -243,7 +239,7 @@ fn searched_page(
     q: &ContactQuery,
 ) -> Result<(u32, Vec<i64>)> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT c.id FROM contacts c NOT INDEXED WHERE {} ORDER BY {order}",
+        "SELECT c.id FROM contacts c WHERE {} ORDER BY {order}",
         filter.sql()
     ))?;
     let ids = stmt

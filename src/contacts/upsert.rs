@@ -1,6 +1,6 @@
 //! Writing imported contacts: add or update one contact by address, as the import mode allows.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Statement, Transaction, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -31,64 +31,104 @@ pub enum Upsert {
     Skipped,
 }
 
-/// Adds or updates the contact with this (normalised) address as `mode` allows. A contact in
-/// the trash that an import touches comes back out of it.
-pub fn upsert(
-    tx: &Transaction,
-    address: &str,
-    given: &ContactFields,
-    mode: Mode,
-    now: &str,
-) -> Result<(Option<i64>, Upsert)> {
-    // Cached statements: an import calls this once per row, up to millions of times.
-    let existing = tx
-        .prepare_cached(&format!(
-            "SELECT id, deleted_at IS NOT NULL, {COLUMNS} FROM contacts WHERE address = ?1"
-        ))?
-        .query_row([address], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, bool>(1)?,
-                fields::read(r, 2)?,
-            ))
+/// Writes imported contacts. Its statements are prepared once for the whole import, which
+/// calls it for every row, up to millions of times.
+pub struct Writer<'tx> {
+    select: Statement<'tx>,
+    insert: Statement<'tx>,
+    update: Statement<'tx>,
+    member: Statement<'tx>,
+    now: String,
+}
+
+impl<'tx> Writer<'tx> {
+    pub fn new(tx: &'tx Transaction, now: &str) -> Result<Writer<'tx>> {
+        Ok(Writer {
+            select: tx.prepare(&format!(
+                "SELECT id, deleted_at IS NOT NULL, {COLUMNS} FROM contacts WHERE address = ?1"
+            ))?,
+            insert: tx.prepare(&format!(
+                "INSERT INTO contacts (address, {COLUMNS}, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+            ))?,
+            // Writing an existing contact also takes it out of the trash.
+            update: tx.prepare(
+                "UPDATE contacts SET name = ?1, last_name = ?2, first_name = ?3, kana = ?4,
+                 company = ?5, department = ?6, job_title = ?7, phone = ?8, fields = ?9,
+                 updated_at = ?10, deleted_at = NULL WHERE id = ?11",
+            )?,
+            member: tx.prepare(
+                "INSERT OR IGNORE INTO list_members (list_id, contact_id) VALUES (?1, ?2)",
+            )?,
+            now: now.to_string(),
         })
-        .optional()?;
-    let insert = || -> Result<i64> {
-        let v = given.standard();
-        tx.prepare_cached(&format!(
-            "INSERT INTO contacts (address, {COLUMNS}, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
-        ))?
-        .execute(params![
-            address,
-            v[0],
-            v[1],
-            v[2],
-            v[3],
-            v[4],
-            v[5],
-            v[6],
-            v[7],
-            given.custom_json(),
-            now
-        ])?;
-        Ok(tx.last_insert_rowid())
-    };
-    match (existing, mode) {
-        (None, Mode::Update) => Ok((None, Upsert::Skipped)),
-        (None, _) => Ok((Some(insert()?), Upsert::New)),
-        (Some((id, _, _)), Mode::Add) => Ok((Some(id), Upsert::Skipped)),
-        (Some((id, trashed, old)), _) => {
-            let merged = given.over(&old);
-            if merged == old && !trashed {
-                Ok((Some(id), Upsert::Unchanged))
-            } else {
-                fields::write(tx, id, &merged, now)?;
-                if trashed {
-                    tx.execute("UPDATE contacts SET deleted_at = NULL WHERE id = ?1", [id])?;
+    }
+
+    /// Adds or updates the contact with this (normalised) address as `mode` allows. A contact
+    /// in the trash that an import touches comes back out of it.
+    pub fn upsert(
+        &mut self,
+        address: &str,
+        given: &ContactFields,
+        mode: Mode,
+    ) -> Result<(Option<i64>, Upsert)> {
+        let existing = self
+            .select
+            .query_row([address], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, bool>(1)?,
+                    fields::read(r, 2)?,
+                ))
+            })
+            .optional()?;
+        match (existing, mode) {
+            (None, Mode::Update) => Ok((None, Upsert::Skipped)),
+            (None, _) => {
+                let v = given.standard();
+                let id = self.insert.insert(params![
+                    address,
+                    v[0],
+                    v[1],
+                    v[2],
+                    v[3],
+                    v[4],
+                    v[5],
+                    v[6],
+                    v[7],
+                    given.custom_json(),
+                    self.now
+                ])?;
+                Ok((Some(id), Upsert::New))
+            }
+            (Some((id, _, _)), Mode::Add) => Ok((Some(id), Upsert::Skipped)),
+            (Some((id, trashed, old)), _) => {
+                let merged = given.over(&old);
+                if merged == old && !trashed {
+                    return Ok((Some(id), Upsert::Unchanged));
                 }
+                let v = merged.standard();
+                self.update.execute(params![
+                    v[0],
+                    v[1],
+                    v[2],
+                    v[3],
+                    v[4],
+                    v[5],
+                    v[6],
+                    v[7],
+                    merged.custom_json(),
+                    self.now,
+                    id
+                ])?;
                 Ok((Some(id), Upsert::Updated))
             }
         }
+    }
+
+    /// Puts a contact in a list (nothing happens if it is there already).
+    pub fn add_to_list(&mut self, list_id: i64, contact_id: i64) -> Result<()> {
+        self.member.execute(params![list_id, contact_id])?;
+        Ok(())
     }
 }

@@ -258,14 +258,15 @@ pub fn find_column(columns: &[Column], name: &str) -> Option<usize> {
         })
 }
 
-/// Maps `field` to the column at `index`, taking it away from any other column.
-pub fn assign(columns: &mut [Column], field: Field, index: usize) {
-    for column in columns.iter_mut() {
-        if column.field == Some(field) {
+/// Maps `field` to the column at `index`, taking it away from any other column; `None` keeps
+/// the column as a custom field.
+pub fn assign(columns: &mut [Column], field: Option<Field>, index: usize) {
+    if field.is_some() {
+        for column in columns.iter_mut().filter(|c| c.field == field) {
             column.field = None;
         }
     }
-    columns[index].field = Some(field);
+    columns[index].field = field;
 }
 
 #[cfg(test)]
@@ -349,7 +350,7 @@ mod tests {
         assert_eq!(find_column(&cols, "c"), Some(2));
         assert_eq!(find_column(&cols, "3"), Some(2));
         assert_eq!(find_column(&cols, "9"), None);
-        assign(&mut cols, Field::Name, 2);
+        assign(&mut cols, Some(Field::Name), 2);
         assert_eq!((cols[0].field, cols[2].field), (None, Some(Field::Name)));
     }
 }

@@ -23,11 +23,14 @@ use crate::store::Db;
 use grid::Grid;
 use mapping::{Column, Field};
 pub use report::{
-    ImportOptions, ImportProgress, ImportReport, InvalidRow, MapColumn, PreviewRow, RowWarning,
+    HeadRow, ImportOptions, ImportProgress, ImportReport, InvalidRow, MapColumn, PreviewRow,
+    RowWarning,
 };
 
 /// Rows shown in the preview.
 const PREVIEW_ROWS: usize = 20;
+/// Rows of the file shown for choosing the header row.
+const HEAD_ROWS: usize = 12;
 /// How often (in rows) progress is reported and cancellation is checked.
 const PROGRESS_EVERY: usize = 2_000;
 
@@ -49,20 +52,28 @@ pub fn import_file(
     report.list = list.clone();
     let now = db.now();
     let save = |tx: &Transaction| {
+        // A large import updates every contacts index at random places; a page cache that
+        // holds them turns that from disk-bound into memory-bound.
+        let _cache = LargeCache::new(tx, accepted.len())?;
         let list_id = list
             .as_deref()
             .map(|l| contacts::ensure_list(tx, l, &now))
             .transpose()?;
+        let mut writer = contacts::Writer::new(tx, &now)?;
         let total = accepted.len();
         let started = Instant::now();
-        for (i, (_, address, contact)) in accepted.iter().enumerate() {
+        // In address order every new contact lands at the end of the address index instead of
+        // at a random page of it.
+        let mut in_order: Vec<&Accepted> = accepted.iter().collect();
+        in_order.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+        for (i, (_, address, contact)) in in_order.into_iter().enumerate() {
             if i % PROGRESS_EVERY == 0 {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(Error::Cancelled);
                 }
                 on_progress(&progress(i, total, started));
             }
-            let (id, outcome) = contacts::upsert(tx, address, contact, options.mode, &now)?;
+            let (id, outcome) = writer.upsert(address, contact, options.mode)?;
             match outcome {
                 Upsert::New => report.imported += 1,
                 Upsert::Updated => report.updated += 1,
@@ -70,7 +81,7 @@ pub fn import_file(
                 Upsert::Skipped => report.skipped += 1,
             }
             if let (Some(list_id), Some(id)) = (list_id, id) {
-                contacts::add_to_list(tx, list_id, id)?;
+                writer.add_to_list(list_id, id)?;
             }
         }
         on_progress(&progress(total, total, started));
@@ -97,7 +108,15 @@ pub fn parse(
 ) -> Result<(ImportReport, Vec<Accepted>)> {
     let source = read_source(path, bytes, options)?;
     let layout = layout(path, &source.grid, options)?;
-    let rows = parse_rows(&source.grid, &layout);
+    let header_row = layout.header.map(|h| source.grid.rows[h].number);
+    let head = source.grid.rows[..source.grid.rows.len().min(HEAD_ROWS)]
+        .iter()
+        .map(|r| HeadRow {
+            row: r.number,
+            cells: r.cells.clone(),
+        })
+        .collect();
+    let rows = parse_rows(source.grid, &layout);
     if rows.accepted.is_empty() {
         return Err(Error::NoValidRows { path: path.into() });
     }
@@ -106,7 +125,8 @@ pub fn parse(
         encoding: source.encoding,
         sheet: source.sheet,
         sheets: source.sheets,
-        header_row: layout.header.map(|h| source.grid.rows[h].number),
+        header_row,
+        head,
         preview: rows
             .accepted
             .iter()
@@ -127,6 +147,26 @@ pub fn parse(
         ..ImportReport::default()
     };
     Ok((report, rows.accepted))
+}
+
+/// Raises the connection's page cache for the length of an import and puts it back after.
+struct LargeCache<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> LargeCache<'a> {
+    /// About 200 bytes of index pages per row, within 16–256 MB.
+    fn new(conn: &'a rusqlite::Connection, rows: usize) -> Result<LargeCache<'a>> {
+        let kib = (rows / 5).clamp(16_384, 262_144);
+        conn.pragma_update(None, "cache_size", -(kib as i64))?;
+        Ok(LargeCache { conn })
+    }
+}
+
+impl Drop for LargeCache<'_> {
+    fn drop(&mut self) {
+        let _ = self.conn.pragma_update(None, "cache_size", -2000);
+    }
 }
 
 fn progress(done: usize, total: usize, started: Instant) -> ImportProgress {
@@ -324,7 +364,7 @@ fn layout(path: &Path, grid: &Grid, options: &ImportOptions) -> Result<Layout> {
                     columns: columns.iter().map(|c| c.header.clone()).collect(),
                 }
             })?;
-            mapping::assign(&mut columns, Field::Email, index);
+            mapping::assign(&mut columns, Some(Field::Email), index);
             index
         }
     };
@@ -344,9 +384,11 @@ struct Rows {
     warnings: Vec<RowWarning>,
 }
 
-fn parse_rows(grid: &Grid, layout: &Layout) -> Rows {
-    let first_data = layout.header.map_or(0, |h| h + 1);
-    let data = &grid.rows[first_data.min(grid.rows.len())..];
+/// Consumes the grid: each cell's text moves into the contact rather than being copied, which
+/// matters at a million rows.
+fn parse_rows(mut grid: Grid, layout: &Layout) -> Rows {
+    let first_data = layout.header.map_or(0, |h| h + 1).min(grid.rows.len());
+    let data = &mut grid.rows[first_data..];
     let mut rows = Rows {
         read: data.len() as u32,
         accepted: Vec::with_capacity(data.len()),
@@ -355,14 +397,15 @@ fn parse_rows(grid: &Grid, layout: &Layout) -> Rows {
         warnings: Vec::new(),
     };
     let mut seen = HashSet::with_capacity(data.len());
+    let mut checker = address::Checker::default();
     for row in data {
         let raw = row.cell(layout.address);
-        match address::check(raw) {
+        match checker.check(raw) {
             Err(reason) => rows.invalid.push(InvalidRow {
                 row: row.number,
                 value: raw.to_string(),
                 reason: reason.to_string(),
-                cells: row.cells.clone(),
+                cells: std::mem::take(&mut row.cells),
             }),
             Ok(checked) if !seen.insert(checked.address.clone()) => rows.duplicates += 1,
             Ok(checked) => {
@@ -388,10 +431,12 @@ fn parse_rows(grid: &Grid, layout: &Layout) -> Rows {
 
 /// The contact a row describes: mapped columns into their fields, the rest into custom fields
 /// under their headers. A name made of 姓 and 名 columns is joined with a space.
-fn contact(row: &grid::Row, columns: &[Column]) -> ContactFields {
+fn contact(row: &mut grid::Row, columns: &[Column]) -> ContactFields {
     let mut contact = ContactFields::default();
     for column in columns {
-        let value = row.cell(column.index as usize);
+        let Some(value) = row.cells.get_mut(column.index as usize).map(std::mem::take) else {
+            continue;
+        };
         if value.is_empty() {
             continue;
         }
@@ -406,13 +451,11 @@ fn contact(row: &grid::Row, columns: &[Column]) -> ContactFields {
             Some(Field::JobTitle) => &mut contact.job_title,
             Some(Field::Phone) => &mut contact.phone,
             None => {
-                contact
-                    .fields
-                    .insert(column.header.clone(), value.to_string());
+                contact.fields.insert(column.header.clone(), value);
                 continue;
             }
         };
-        *slot = Some(value.to_string());
+        *slot = Some(value);
     }
     if contact.name.is_none() {
         let parts: Vec<&str> = [&contact.last_name, &contact.first_name]

@@ -27,11 +27,12 @@ pub struct ImportOptions {
     pub dry_run: bool,
 }
 
-/// "Put column `column` (header, letter or 1-based number) into `field`."
+/// "Put column `column` (header, letter or 1-based number) into `field`", or with no field,
+/// "keep it as a custom field named by its header".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MapColumn {
-    pub field: Field,
+    pub field: Option<Field>,
     pub column: String,
 }
 
@@ -49,6 +50,8 @@ pub struct ImportReport {
     /// The header row as the file numbers it; `None` when the table has no header.
     pub header_row: Option<u32>,
     pub columns: Vec<Column>,
+    /// The first rows of the table as read, title rows included, for choosing the header row.
+    pub head: Vec<HeadRow>,
     /// The first data rows as they will be stored.
     pub preview: Vec<PreviewRow>,
     /// Data rows read (header and blank rows not counted).
@@ -67,6 +70,13 @@ pub struct ImportReport {
     pub warnings: Vec<RowWarning>,
     pub mode: Mode,
     pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HeadRow {
+    pub row: u32,
+    pub cells: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -17,12 +17,13 @@ pub fn read(text: &str, delimiter: u8) -> Result<Grid, TextError> {
         .delimiter(delimiter)
         .from_reader(bytes);
     let mut rows = Vec::new();
+    let mut lines = LineCounter::default();
     for record in reader.records() {
         let record = record.map_err(|e| TextError::Malformed {
-            line: e.position().map_or(0, |p| line_at(bytes, p.byte())),
+            line: e.position().map_or(0, |p| lines.at(bytes, p.byte())),
             message: e.to_string(),
         })?;
-        let line = line_at(bytes, record.position().map_or(0, |p| p.byte()));
+        let line = lines.at(bytes, record.position().map_or(0, |p| p.byte()));
         if record.iter().any(|c| c.chars().count() > MAX_CELL_CHARS) {
             return Err(TextError::HugeCell { line });
         }
@@ -37,15 +38,31 @@ pub fn read(text: &str, delimiter: u8) -> Result<Grid, TextError> {
     Ok(Grid { rows })
 }
 
-/// The 1-based line where a record starts. Counted from the bytes because the csv reader's
-/// positions include the blank lines it skipped, and the user needs the number their editor
-/// shows.
-fn line_at(bytes: &[u8], offset: u64) -> u32 {
-    let mut end = (offset as usize).min(bytes.len());
-    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
-        end += 1;
+/// Line numbers of records, counted from the bytes because the csv reader's positions include
+/// the blank lines it skipped, and the user needs the number their editor shows. Counting
+/// resumes where the previous record left off, so a file is scanned once.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    newlines: u32,
+}
+
+impl LineCounter {
+    /// The 1-based line where the record at `offset` starts; offsets only grow.
+    fn at(&mut self, bytes: &[u8], offset: u64) -> u32 {
+        let mut end = (offset as usize).min(bytes.len());
+        while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        if end > self.offset {
+            self.newlines += bytes[self.offset..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32;
+            self.offset = end;
+        }
+        self.newlines + 1
     }
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u32 + 1
 }
 
 #[cfg(test)]

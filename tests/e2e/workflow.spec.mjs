@@ -1,12 +1,35 @@
 // The whole user workflow through the real app's UI, twice in one session. First in practice
 // mode, the default: import a CSV, compose, confirm, send, history, then the mail as written
 // to the practice mailbox, with nothing sent to the SMTP peer. Then the same with SMTP
-// settings, and the mail as the SMTP peer received it. Started by run.mjs, which provides the
-// driver, the peer and the app's data folder through SHISA_E2E.
+// settings, and the mail as the SMTP peer received it. Last, an office workbook through the
+// import wizard (a cover sheet, a title block, a header the app cannot guess and a column
+// mapped by hand); then the contacts list: a search, an edit in place, a tag, and the mark of
+// an address put on the suppression list. Started by run.mjs, which provides the driver, the
+// peer and the app's data folder through SHISA_E2E.
+//
+// The data-testid attributes this spec relies on:
+//   step-import step-compose nav-settings           step bar and settings button
+//   tab-import tab-contacts tab-suppressions        the views of the first step (宛先)
+//   import-path import-list import-check            wizard, choosing the file and the list
+//   import-counts import-format import-sheet        wizard, the check screen
+//   import-header-row import-header-names
+//   import-field-<column letter> import-preview
+//   import-problem import-warning (data-kind)
+//   import-commit import-result import-again        wizard, importing and its result
+//   import-to-contacts
+//   contacts-total contacts-search contacts-row     the contacts table
+//   (data-address) contacts-list-filter contacts-tag-filter contacts-status-filter
+//   contacts-cell-company(-input, -error)
+//   contacts-select contacts-selected contacts-tag-name contacts-tag-add
+//   contacts-status (data-status)
+//   suppression-addresses                           the suppression list
+//   suppression-reason suppression-add suppression-entry
+//   compose-* review-* send-* settings-* history-*  the later steps
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { remote } from 'webdriverio';
 
@@ -43,6 +66,23 @@ const SMTP = {
     { email: 'sato@example.co.jp', name: '佐藤 一郎' },
   ],
 };
+// An office's customer workbook: a cover sheet, then the list under a title block. The title
+// block names the office's own company under 会社名, which makes that row look like a header;
+// the real header names the address column 連絡先 and the name column ご担当, neither of
+// which the app recognises.
+const WORKBOOK = {
+  file: 'exhibition.xlsx',
+  list: '展示会リスト',
+  headerRow: 4,
+  headers: ['連絡先', 'ご担当', '会社名', '部署'],
+  contacts: [
+    ['kimura@example.jp', '木村 さくら', '木村工業', '営業部'],
+    ['hayashi@example.co.jp', '林 大輔', '林商店', '総務部'],
+    ['mori@gmial.com', '森 あかり', '森製作所', '企画部'],
+    ['ikeda.example.jp', '池田 誠', '池田建設', '経理部'],
+    ['ogawa@example.ne.jp', '小川 直人', '小川物産', '営業部'],
+  ],
+};
 // In the order they are sent: History lists every campaign sent before too.
 const CAMPAIGNS = [PRACTICE, SMTP];
 const STEP_TIMEOUT_MS = 60_000;
@@ -67,6 +107,8 @@ before(async () => {
     },
   });
   await $id('step-import').waitForDisplayed({ timeout: 30_000 });
+  // The smallest window the app is made for: every screenshot shows what such a screen shows.
+  await browser.setWindowSize(1024, 720);
 }, { timeout: 120_000 });
 
 after(async () => {
@@ -146,6 +188,8 @@ step('peer: one mail per recipient, each to that recipient alone', async () => {
 
 historyStep(SMTP);
 
+workbookSteps(WORKBOOK);
+
 /** Import, compose, review and send one campaign, in whichever mode Settings has. */
 function campaignSteps(c) {
   const count = new RegExp(`\\b${c.recipients.length}\\b`);
@@ -155,10 +199,8 @@ function campaignSteps(c) {
     const rows = c.recipients.map((r) => `${r.email},${r.name}`);
     fs.writeFileSync(csv, ['email,name', ...rows, ''].join('\r\n'));
 
-    await click('step-import');
-    await fill('import-path', csv);
-    await fill('import-list', c.list);
-    await click('import-submit');
+    await startImport(csv, c.list);
+    await click('import-commit');
     await waitForText('import-result', count);
   });
 
@@ -196,6 +238,156 @@ function campaignSteps(c) {
     }
     assert.match(await $id('send-done').getText(), count);
   });
+}
+
+/**
+ * The workbook through every screen of the wizard: the table found on the second sheet, the
+ * header row picked by hand, ご担当 mapped to 氏名, the problem rows and warnings shown, the
+ * import committed; then the contacts list finds one of its contacts by search.
+ */
+function workbookSteps(w) {
+  const [first] = w.contacts;
+  const valid = w.contacts.filter(([email]) => email.includes('@'));
+
+  step('workbook check: the table is found on the sheet after the cover', async () => {
+    const file = path.join(runDir, w.file);
+    await writeWorkbook(file, w);
+    await startImport(file, w.list);
+    assert.match(await $id('import-format').getText(), /XLSX/);
+    assert.equal(await $id('import-sheet').getValue(), '名簿');
+  });
+
+  step('workbook header row: picked by hand, its names shown', async () => {
+    await fill('import-header-row', w.headerRow);
+    // The number is taken when the field is left, as a typed number is only then complete.
+    await browser.keys('Tab');
+    await waitForText('import-header-names', new RegExp(w.headers.join(' / ')));
+    // 連絡先 is not a known header, but the column holding addresses is found all the same.
+    assert.equal(await $id('import-field-A').getValue(), 'email');
+    assert.equal(await $id('import-field-B').getValue(), '', 'ご担当 starts as a custom field');
+  });
+
+  step('workbook mapping: ご担当 into 氏名, with the problem rows and warnings', async () => {
+    await choose('import-field-B', 'name');
+    await waitForText('import-preview', new RegExp(first[1]));
+    assert.equal(await $id('import-field-B').getValue(), 'name');
+
+    const problems = await browser.$$(byId('import-problem')).map((row) => row.getText());
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /ikeda\.example\.jp/);
+    const kinds = await browser.$$(byId('import-warning')).map((row) => row.getAttribute('data-kind'));
+    assert.deepEqual(kinds, ['typo_domain']);
+    const counts = await $id('import-counts');
+    assert.match(await counts.getText(), new RegExp(`新しく登録\\s*${valid.length}\\b`));
+    // The screenshot of this step shows the counts, the problem rows and the warnings.
+    await counts.scrollIntoView();
+  });
+
+  step(`workbook import: ${valid.length} contacts into ${w.list}`, async () => {
+    await click('import-commit');
+    await waitForText('import-result', new RegExp(`新しく登録 ${valid.length} 件`));
+  });
+
+  step('contacts: the list opens, and a search finds one contact', async () => {
+    await click('import-to-contacts');
+    await waitForText('contacts-total', new RegExp(`\\b${valid.length}\\b`));
+    assert.equal(await $id('contacts-list-filter').getValue(), w.list);
+
+    await fill('contacts-search', '木村');
+    await browser.waitUntil(async () => (await browser.$$(byId('contacts-row')).length) === 1, {
+      timeoutMsg: 'the search did not narrow the table to one row',
+    });
+    const row = await $id('contacts-row');
+    assert.equal(await row.getAttribute('data-address'), first[0]);
+    const text = await renderedText(row);
+    assert.ok(text.includes(first[1]), `the name mapped by hand is shown: ${text}`);
+    assert.ok(text.includes(first[2]), `the company is shown: ${text}`);
+    await waitForText('contacts-total', /\b1\b/);
+  });
+
+  step('contacts edit: a cell edited in place is stored', async () => {
+    const company = `${first[2]}株式会社`;
+    // By keyboard: focus the cell, Enter opens it for editing (a double-click does the same).
+    await click('contacts-cell-company');
+    await browser.keys('Enter');
+    // Typed at the end of what is there: WebDriver's clear would leave the field, and leaving
+    // a cell saves it, as in a spreadsheet.
+    await browser.keys('End');
+    await $id('contacts-cell-company-input').addValue('株式会社');
+    await browser.keys('Enter');
+    await $id('contacts-cell-company').waitForExist();
+    await browser.waitUntil(async () => (await renderedText(await $id('contacts-row'))).includes(company), {
+      timeoutMsg: `the edited company ${company} was not shown`,
+    });
+    assert.equal(await $id('contacts-cell-company-error').isExisting(), false);
+  });
+
+  step('contacts tag: a selected contact gets a tag, and the tag filters the table', async () => {
+    await click('contacts-select');
+    await waitForText('contacts-selected', /1/);
+    await fill('contacts-tag-name', '展示会2026');
+    await click('contacts-tag-add');
+    await browser.waitUntil(async () => (await renderedText(await $id('contacts-row'))).includes('#展示会2026'), {
+      timeoutMsg: 'the new tag was not shown on the row',
+    });
+    // Emptied by keyboard, as a person does: WebDriver's clear sends no input event.
+    await click('contacts-search');
+    await browser.keys(['Control', 'a']);
+    await browser.keys('Backspace');
+    await waitForText('contacts-total', new RegExp(`\\b${valid.length}\\b`));
+    await choose('contacts-tag-filter', '展示会2026');
+    await waitForText('contacts-total', /\b1\b/);
+    assert.equal(await $id('contacts-row').getAttribute('data-address'), first[0]);
+  });
+
+  step('suppression list: an address is added with its reason', async () => {
+    await click('tab-suppressions');
+    await fill('suppression-addresses', first[0]);
+    await choose('suppression-reason', 'unsubscribed');
+    await click('suppression-add');
+    await waitForText('suppression-entry', new RegExp(first[0].replace('.', '\\.')));
+    assert.match(await renderedText(await $id('suppression-entry')), /本人の希望/);
+  });
+
+  step('contacts suppressed: the address is marked in the table with its reason', async () => {
+    await click('tab-contacts');
+    await choose('contacts-status-filter', 'suppressed');
+    await waitForText('contacts-total', /\b1\b/);
+    const status = await $id('contacts-status');
+    assert.equal(await status.getAttribute('data-status'), 'suppressed');
+    assert.match(await renderedText(status), /本人の希望/);
+    assert.equal(await $id('contacts-row').getAttribute('data-address'), first[0]);
+  });
+}
+
+/** A workbook as offices keep them: a cover sheet first, then the list under a title block. */
+async function writeWorkbook(file, w) {
+  const book = new ExcelJS.Workbook();
+  const cover = book.addWorksheet('表紙');
+  cover.addRow(['顧客名簿']);
+  cover.addRow(['作成: 総務部']);
+  const sheet = book.addWorksheet('名簿');
+  sheet.addRow(['顧客名簿 2026年11月現在']);
+  sheet.addRow(['会社名', '株式会社シーサー']);
+  sheet.addRow([]);
+  assert.equal(sheet.rowCount + 1, w.headerRow, 'the header goes on the row the test picks');
+  sheet.addRow(w.headers);
+  for (const contact of w.contacts) sheet.addRow(contact);
+  await book.xlsx.writeFile(file);
+}
+
+/**
+ * Opens the import wizard afresh, whatever an earlier import left on it, and checks a file:
+ * the dry run's counts are on screen when this returns.
+ */
+async function startImport(file, list) {
+  await click('step-import');
+  await click('tab-import');
+  if (await $id('import-again').isExisting()) await click('import-again');
+  await fill('import-path', file);
+  await fill('import-list', list);
+  await click('import-check');
+  await $id('import-counts').waitForDisplayed();
 }
 
 /**
@@ -299,7 +491,18 @@ async function fill(id, value) {
 async function choose(id, value) {
   const el = await $id(id);
   await el.$(`option[value="${value}"]`).waitForExist();
+  // Centred, so that no bar kept at the bottom of the view covers it.
+  await el.scrollIntoView({ block: 'center' });
   await el.selectByAttribute('value', value);
+}
+
+/**
+ * The text an element shows. WebKitWebDriver's element text comes back empty for the contacts
+ * table's cells (they clip long values with an ellipsis), though they are displayed; innerText
+ * is what the webview lays out.
+ */
+function renderedText(el) {
+  return browser.execute((node) => node.innerText, el);
 }
 
 async function waitForText(id, pattern) {

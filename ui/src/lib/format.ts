@@ -20,6 +20,13 @@ export function formatDateTime(value: string, locale: string): string {
   return date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** A backend timestamp as a date only, where the time of day would be noise. */
+export function formatDate(value: string, locale: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return date.toLocaleDateString(locale, { dateStyle: "medium" });
+}
+
 export function domainOf(address: string): string {
   const at = address.lastIndexOf("@");
   return at < 0 ? address : address.slice(at + 1).toLowerCase();

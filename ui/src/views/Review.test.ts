@@ -10,6 +10,7 @@ const { default: Review } = await import("./Review.svelte");
 
 const plan: Plan = {
   id: 11,
+  excluded: 0,
   campaign_id: 7,
   digest: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
   list: "顧客リスト",
@@ -62,6 +63,18 @@ describe("Review", () => {
 
     await fireEvent.click(screen.getByTestId("review-confirm"));
     expect(send).toBeDisabled();
+  });
+
+  it("says how many suppressed members the plan leaves out", async () => {
+    core.invoke.mockImplementation(async (command: string) =>
+      command === "review_campaign"
+        ? { ...plan, excluded: 2 }
+        : { smtp: null, practice_mailbox: "/p" },
+    );
+    render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
+    expect(await screen.findByTestId("review-excluded")).toHaveTextContent(
+      "配信停止のアドレス 2 件は宛先から除いています。",
+    );
   });
 
   it("names the mail server when one is configured", async () => {

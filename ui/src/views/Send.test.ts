@@ -13,6 +13,7 @@ const { SendRun } = await import("./sendRun.svelte");
 
 const plan: Plan = {
   id: 11,
+  excluded: 0,
   campaign_id: 7,
   digest: "d1",
   list: "顧客リスト",

@@ -11,9 +11,6 @@ ALTER TABLE contacts ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
 -- Set when the contact is in the trash; restoring clears it.
 ALTER TABLE contacts ADD COLUMN deleted_at TEXT;
 
-CREATE INDEX contacts_by_name ON contacts (name);
-CREATE INDEX contacts_by_deleted ON contacts (deleted_at);
-
 CREATE TABLE tags (
     id    INTEGER PRIMARY KEY,
     name  TEXT NOT NULL UNIQUE

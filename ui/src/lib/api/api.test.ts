@@ -1,16 +1,45 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { ContactEdit } from "../bindings/ContactEdit";
+import type { ContactQuery } from "../bindings/ContactQuery";
+import type { ImportReport } from "../bindings/ImportReport";
 
 vi.mock("@tauri-apps/api/core", async () => (await import("../../test/fakeCore")).fakeCore);
 const { fakeCore: core } = await import("../../test/fakeCore");
 
 const { campaignDeliveries, listCampaigns } = await import("./history");
 const { createCampaign } = await import("./compose");
-const { importContacts } = await import("./import");
-const { listContacts, listLists } = await import("./contacts");
+const { cancelImport, defaultImportOptions, importContacts, saveProblemRows } =
+  await import("./import");
+const contacts = await import("./contacts");
+const { listContacts, listLists } = contacts;
 const { reviewCampaign } = await import("./review");
 const { sendPlan } = await import("./send");
 const { getSettings, openPracticeMailbox, setSmtp } = await import("./settings");
 const { toIpcError } = await import("./ipc");
+
+const query: ContactQuery = {
+  search: "山田",
+  list: null,
+  tag: null,
+  status: "all",
+  sort: "name",
+  descending: false,
+  offset: 0,
+  limit: 100,
+};
+const edit: ContactEdit = {
+  address: "a@example.jp",
+  name: "山田",
+  last_name: null,
+  first_name: null,
+  kana: null,
+  company: null,
+  department: null,
+  job_title: null,
+  phone: null,
+  fields: {},
+};
+const problemReport = { invalid: [] } as unknown as ImportReport;
 
 describe("api wrappers", () => {
   beforeEach(() => {
@@ -19,11 +48,6 @@ describe("api wrappers", () => {
   });
 
   it.each([
-    [
-      "import_contacts",
-      () => importContacts("/tmp/a.csv", "顧客"),
-      { path: "/tmp/a.csv", list: "顧客" },
-    ],
     ["list_lists", () => listLists(), undefined],
     ["list_contacts", () => listContacts("顧客"), { list: "顧客" }],
     [
@@ -37,6 +61,45 @@ describe("api wrappers", () => {
     ["get_settings", () => getSettings(), undefined],
     ["set_smtp", () => setSmtp(null), { smtp: null }],
     ["open_practice_mailbox", () => openPracticeMailbox(), undefined],
+    ["cancel_import", () => cancelImport(), undefined],
+    [
+      "save_problem_rows",
+      () => saveProblemRows(problemReport, "/tmp/直す.csv"),
+      { report: problemReport, path: "/tmp/直す.csv" },
+    ],
+    ["query_contacts", () => contacts.queryContacts(query), { query }],
+    ["update_contact", () => contacts.updateContact(3, edit), { id: 3, edit }],
+    ["trash_contacts", () => contacts.trashContacts([1, 2]), { ids: [1, 2] }],
+    ["restore_contacts", () => contacts.restoreContacts([1]), { ids: [1] }],
+    ["empty_trash", () => contacts.emptyTrash(), undefined],
+    ["tag_contacts", () => contacts.tagContacts([1], "VIP"), { ids: [1], tag: "VIP" }],
+    ["untag_contacts", () => contacts.untagContacts([1], "VIP"), { ids: [1], tag: "VIP" }],
+    ["list_tags", () => contacts.listTags(), undefined],
+    ["create_list", () => contacts.createList("新規"), { name: "新規" }],
+    ["rename_list", () => contacts.renameList("旧", "新"), { name: "旧", newName: "新" }],
+    ["delete_list", () => contacts.deleteList("旧"), { name: "旧" }],
+    ["add_list_members", () => contacts.addListMembers("顧客", [4]), { list: "顧客", ids: [4] }],
+    [
+      "remove_list_members",
+      () => contacts.removeListMembers("顧客", [4]),
+      { list: "顧客", ids: [4] },
+    ],
+    [
+      "suppress_addresses",
+      () => contacts.suppressAddresses(["a@example.jp"], "bounced", null),
+      { addresses: ["a@example.jp"], reason: "bounced", note: null },
+    ],
+    [
+      "unsuppress_addresses",
+      () => contacts.unsuppressAddresses(["a@example.jp"]),
+      { addresses: ["a@example.jp"] },
+    ],
+    ["list_suppressions", () => contacts.listSuppressions(), undefined],
+    [
+      "export_contacts",
+      () => contacts.exportContacts(query, "/tmp/a.xlsx", { format: "xlsx", encoding: "utf-8" }),
+      { query, path: "/tmp/a.xlsx", options: { format: "xlsx", encoding: "utf-8" } },
+    ],
   ])("%s is invoked with its argument keys", async (command, run, args) => {
     await run();
     expect(core.invoke).toHaveBeenCalledExactlyOnceWith(command, args);
@@ -57,6 +120,31 @@ describe("api wrappers", () => {
     expect(args.onProgress).toBeInstanceOf(core.Channel);
     expect(seen).toEqual([{ total: 2, done: 1 }]);
     expect(summary).toEqual({ campaign_id: 9 });
+  });
+
+  it("import_contacts passes the options and a progress channel", async () => {
+    const seen: unknown[] = [];
+    core.invoke.mockImplementation(async (_command, args) => {
+      args.onProgress.onmessage({ done: 2000, total: 5000 });
+      return { imported: 5000 };
+    });
+    const options = { ...defaultImportOptions("顧客"), dry_run: true };
+    const report = await importContacts("/tmp/a.xlsx", options, (p) => seen.push(p));
+    const [command, args] = core.invoke.mock.calls[0];
+    expect(command).toBe("import_contacts");
+    expect(Object.keys(args).sort()).toEqual(["onProgress", "options", "path"]);
+    expect(args.path).toBe("/tmp/a.xlsx");
+    expect(args.options).toEqual({
+      list: "顧客",
+      sheet: null,
+      header_row: null,
+      mapping: [],
+      encoding: null,
+      mode: "upsert",
+      dry_run: true,
+    });
+    expect(seen).toEqual([{ done: 2000, total: 5000 }]);
+    expect(report).toEqual({ imported: 5000 });
   });
 
   it("rejects with a normalised IpcError", async () => {

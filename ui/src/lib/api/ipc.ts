@@ -16,6 +16,7 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   not_confirmed: true,
   plan_changed: true,
   already_sent: true,
+  cancelled: true,
   smtp: true,
   io: true,
   internal: true,

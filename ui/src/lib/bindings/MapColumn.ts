@@ -2,6 +2,7 @@
 import type { ImportField } from "./ImportField";
 
 /**
- * "Put column `column` (header, letter or 1-based number) into `field`."
+ * "Put column `column` (header, letter or 1-based number) into `field`", or with no field,
+ * "keep it as a custom field named by its header".
  */
-export type MapColumn = { field: ImportField, column: string, };
+export type MapColumn = { field: ImportField | null, column: string, };

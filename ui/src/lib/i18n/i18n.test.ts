@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest";
 import { en } from "./en";
 import { ja } from "./ja";
 import { ERROR_CODES } from "../api/ipc";
+import { COLUMNS } from "../../views/contacts/columns";
+import { SUPPRESSION_REASONS } from "../../views/contacts/suppression";
+import { IMPORT_FIELDS, REASON_KEYS } from "../../views/import/fields";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -67,6 +70,22 @@ describe("dictionaries", () => {
       ...["import", "compose", "review", "send", "history"].map((s) => `steps.${s}`),
       ...["queued", "sending", "sent", "deferred", "failed", "unknown"].map((s) => `state.${s}`),
       ...ERROR_CODES.map((c) => `errors.${c}`),
+      ...[...IMPORT_FIELDS, "custom"].map((f) => `import.fields.${f}`),
+      ...["upsert", "add", "update"].flatMap((m) => [`import.modes.${m}`, `import.modeHints.${m}`]),
+      ...["choose", "check", "importing"].map((s) => `import.stages.${s}`),
+      ...["typo_domain", "legacy_carrier", "role"].map((k) => `import.warningKinds.${k}`),
+      ...REASON_KEYS,
+      ...COLUMNS.map((c) => `contacts.columns.${c.key}`),
+      ...["all", "active", "suppressed", "trash"].map((s) => `contacts.statusFilters.${s}`),
+      ...["active", "suppressed", "trash"].map((s) => `contacts.statuses.${s}`),
+      ...["csv-utf8", "csv-cp932", "xlsx"].map((f) => `contacts.exportFormats.${f}`),
+      ...SUPPRESSION_REASONS.map((r) => `suppression.reasons.${r}`),
+      ...["trashed", "restored", "tagged", "untagged", "listed", "unlisted", "suppressed"].map(
+        (k) => `contacts.${k}`,
+      ),
+      ...["emptied", "exported", "renamed", "listDeleted"].map((k) => `contacts.${k}`),
+      ...["tag", "list"].flatMap((k) => ["Name", "Add", "Remove"].map((a) => `contacts.${k}${a}`)),
+      ...["added", "removed"].map((k) => `suppression.${k}`),
     ];
     expect(dynamic.filter((key) => !(key in jaFlat))).toEqual([]);
   });
