@@ -489,7 +489,7 @@ fn import_summary(report: &ImportReport) -> String {
         text += &format!("\n  row {}: {} ({})", bad.row, bad.value, bad.reason);
     }
     for warning in &report.warnings {
-        let kind = serde_json::to_value(&warning.kind).unwrap_or_default();
+        let kind = serde_json::to_value(warning.kind).unwrap_or_default();
         text += &format!(
             "\n  row {}: {} [{}]",
             warning.row,
