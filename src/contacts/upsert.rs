@@ -49,7 +49,8 @@ impl<'tx> Writer<'tx> {
             ))?,
             insert: tx.prepare(&format!(
                 "INSERT INTO contacts (address, {COLUMNS}, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+                 ON CONFLICT (address) DO NOTHING RETURNING id"
             ))?,
             // Writing an existing contact also takes it out of the trash.
             update: tx.prepare(
@@ -72,6 +73,33 @@ impl<'tx> Writer<'tx> {
         given: &ContactFields,
         mode: Mode,
     ) -> Result<(Option<i64>, Upsert)> {
+        // Most rows of an import are new addresses: trying the insert first saves them the
+        // lookup, and a conflict says the address is known.
+        if mode != Mode::Update {
+            let v = given.standard();
+            let inserted: Option<i64> = self
+                .insert
+                .query_row(
+                    params![
+                        address,
+                        v[0],
+                        v[1],
+                        v[2],
+                        v[3],
+                        v[4],
+                        v[5],
+                        v[6],
+                        v[7],
+                        given.custom_json(),
+                        self.now
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = inserted {
+                return Ok((Some(id), Upsert::New));
+            }
+        }
         let existing = self
             .select
             .query_row([address], |r| {
@@ -83,24 +111,7 @@ impl<'tx> Writer<'tx> {
             })
             .optional()?;
         match (existing, mode) {
-            (None, Mode::Update) => Ok((None, Upsert::Skipped)),
-            (None, _) => {
-                let v = given.standard();
-                let id = self.insert.insert(params![
-                    address,
-                    v[0],
-                    v[1],
-                    v[2],
-                    v[3],
-                    v[4],
-                    v[5],
-                    v[6],
-                    v[7],
-                    given.custom_json(),
-                    self.now
-                ])?;
-                Ok((Some(id), Upsert::New))
-            }
+            (None, _) => Ok((None, Upsert::Skipped)),
             (Some((id, _, _)), Mode::Add) => Ok((Some(id), Upsert::Skipped)),
             (Some((id, trashed, old)), _) => {
                 let merged = given.over(&old);

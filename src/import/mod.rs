@@ -203,7 +203,7 @@ fn read_source(path: &Path, bytes: Vec<u8>, options: &ImportOptions) -> Result<S
     }
     let source = match sniff::kind(&bytes) {
         sniff::Kind::Zip | sniff::Kind::Ole => read_workbook(path, bytes, options)?,
-        sniff::Kind::Text => read_text(path, &bytes, options)?,
+        sniff::Kind::Text => read_text(path, bytes, options)?,
     };
     if source.grid.rows.is_empty() {
         return Err(Error::EmptyFile { path: path.into() });
@@ -211,41 +211,31 @@ fn read_source(path: &Path, bytes: Vec<u8>, options: &ImportOptions) -> Result<S
     Ok(source)
 }
 
-fn read_text(path: &Path, bytes: &[u8], options: &ImportOptions) -> Result<Source> {
+fn read_text(path: &Path, bytes: Vec<u8>, options: &ImportOptions) -> Result<Source> {
     let encoding = match options.encoding.as_deref() {
         Some(label) => {
             let encoding = sniff::encoding_for(label)
                 .ok_or_else(|| Error::UnknownEncoding(label.to_string()))?;
-            let detected = sniff::encoding(bytes);
+            let detected = sniff::encoding(&bytes);
             sniff::TextEncoding {
                 encoding,
                 bom: detected.bom && detected.encoding == encoding,
             }
         }
-        None => sniff::encoding(bytes),
+        None => sniff::encoding(&bytes),
     };
-    // Text holds no NUL or other low control bytes (outside UTF-16); a file that does is
-    // something else, whatever its name says.
+    // Text holds no NUL or other low control bytes (outside UTF-16, where every other byte of
+    // plain text is a NUL); a file that does is something else, whatever its name says.
     let utf16 = [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE].contains(&encoding.encoding);
     if !utf16 && bytes.iter().any(|&b| b < 0x09 || (0x0E..0x1B).contains(&b)) {
         return Err(Error::NotATable { path: path.into() });
     }
-    let body = if encoding.bom {
-        let (_, bom_len) = encoding_rs::Encoding::for_bom(bytes).unwrap_or((encoding.encoding, 0));
-        &bytes[bom_len..]
-    } else {
-        bytes
-    };
-    let decoded = sniff::decode(body, encoding).map_err(|line| Error::NotText {
+    let decoded = sniff::decode(bytes, encoding).map_err(|line| Error::NotText {
         path: path.into(),
         encoding: encoding.label(),
         line,
     })?;
-    // Text files do not hold NULs or other control bytes; a file that does is something else.
-    if decoded
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
+    if utf16 && decoded.contains('\0') {
         return Err(Error::NotATable { path: path.into() });
     }
     let decoded = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);

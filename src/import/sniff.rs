@@ -109,9 +109,16 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Decodes strictly: text that is not valid in the encoding is an error naming the first bad
-/// line, never silently replaced characters.
-pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, u64> {
-    let (text, _, had_errors) = encoding.encoding.decode(bytes);
+/// line, never silently replaced characters. A byte-order mark is left for the caller. UTF-8
+/// is taken as it is, without a copy of a file that may be hundreds of megabytes.
+pub fn decode(bytes: Vec<u8>, encoding: TextEncoding) -> Result<String, u64> {
+    if encoding.encoding == UTF_8 {
+        return String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        });
+    }
+    let (text, _, had_errors) = encoding.encoding.decode(&bytes);
     if had_errors {
         let line = text
             .lines()
@@ -200,8 +207,19 @@ mod tests {
             encoding: UTF_8,
             bom: false,
         };
-        assert_eq!(decode(b"a\nb\n\xff\n", utf8), Err(3));
-        assert_eq!(decode("①㈱髙～".as_bytes(), utf8).unwrap(), "①㈱髙～");
+        assert_eq!(decode(b"a\nb\n\xff\n".to_vec(), utf8), Err(3));
+        assert_eq!(
+            decode("①㈱髙～".as_bytes().to_vec(), utf8).unwrap(),
+            "①㈱髙～"
+        );
+        let sjis = TextEncoding {
+            encoding: SHIFT_JIS,
+            bom: false,
+        };
+        assert_eq!(
+            decode(SHIFT_JIS.encode("①㈱髙～").0.into_owned(), sjis).unwrap(),
+            "①㈱髙～"
+        );
     }
 
     #[test]
