@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Transaction, params};
+use rusqlite::{Statement, Transaction, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -117,15 +117,17 @@ impl ContactFields {
     }
 }
 
-/// Stores `f` as the fields of contact `id`, stamped as updated `now`.
-pub(crate) fn write(tx: &Transaction, id: i64, f: &ContactFields, now: &str) -> Result<()> {
+/// The statement that stores a contact's fields; run it with [`update`].
+pub(crate) const UPDATE: &str =
+    "UPDATE contacts SET name = ?1, last_name = ?2, first_name = ?3, kana = ?4, company = ?5,
+     department = ?6, job_title = ?7, phone = ?8, fields = ?9, updated_at = ?10
+     WHERE id = ?11";
+
+/// Stores `f` as the fields of contact `id`, stamped as updated `now`, through a prepared
+/// [`UPDATE`].
+pub(crate) fn update(stmt: &mut Statement, id: i64, f: &ContactFields, now: &str) -> Result<()> {
     let v = f.standard();
-    tx.prepare_cached(
-        "UPDATE contacts SET name = ?1, last_name = ?2, first_name = ?3, kana = ?4, company = ?5,
-         department = ?6, job_title = ?7, phone = ?8, fields = ?9, updated_at = ?10
-         WHERE id = ?11",
-    )?
-    .execute(params![
+    stmt.execute(params![
         v[0],
         v[1],
         v[2],
@@ -139,6 +141,11 @@ pub(crate) fn write(tx: &Transaction, id: i64, f: &ContactFields, now: &str) -> 
         id
     ])?;
     Ok(())
+}
+
+/// Stores `f` as the fields of contact `id`, stamped as updated `now`.
+pub(crate) fn write(tx: &Transaction, id: i64, f: &ContactFields, now: &str) -> Result<()> {
+    update(&mut *tx.prepare_cached(UPDATE)?, id, f, now)
 }
 
 /// Reads the `COLUMNS` starting at column `at` of a row.

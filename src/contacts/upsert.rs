@@ -37,6 +37,7 @@ pub struct Writer<'tx> {
     select: Statement<'tx>,
     insert: Statement<'tx>,
     update: Statement<'tx>,
+    restore: Statement<'tx>,
     member: Statement<'tx>,
     now: String,
 }
@@ -52,12 +53,8 @@ impl<'tx> Writer<'tx> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
                  ON CONFLICT (address) DO NOTHING RETURNING id"
             ))?,
-            // Writing an existing contact also takes it out of the trash.
-            update: tx.prepare(
-                "UPDATE contacts SET name = ?1, last_name = ?2, first_name = ?3, kana = ?4,
-                 company = ?5, department = ?6, job_title = ?7, phone = ?8, fields = ?9,
-                 updated_at = ?10, deleted_at = NULL WHERE id = ?11",
-            )?,
+            update: tx.prepare(fields::UPDATE)?,
+            restore: tx.prepare("UPDATE contacts SET deleted_at = NULL WHERE id = ?1")?,
             member: tx.prepare(
                 "INSERT OR IGNORE INTO list_members (list_id, contact_id) VALUES (?1, ?2)",
             )?,
@@ -118,20 +115,11 @@ impl<'tx> Writer<'tx> {
                 if merged == old && !trashed {
                     return Ok((Some(id), Upsert::Unchanged));
                 }
-                let v = merged.standard();
-                self.update.execute(params![
-                    v[0],
-                    v[1],
-                    v[2],
-                    v[3],
-                    v[4],
-                    v[5],
-                    v[6],
-                    v[7],
-                    merged.custom_json(),
-                    self.now,
-                    id
-                ])?;
+                fields::update(&mut self.update, id, &merged, &self.now)?;
+                // Writing an existing contact also takes it out of the trash.
+                if trashed {
+                    self.restore.execute([id])?;
+                }
                 Ok((Some(id), Upsert::Updated))
             }
         }
