@@ -46,11 +46,22 @@ export function createRun({ name, runDir, limitMs }) {
     const user = 'shisa';
     const pass = crypto.randomBytes(9).toString('base64url');
     const dir = path.join(runDir, 'smtp');
-    const peer = start(process.execPath, [
-      path.join(here, '../smtp/server.mjs'), '--dir', dir, '--user', user, '--pass', pass,
-    ], { stdio: ['pipe', 'pipe', logFile('smtp.log')] });
-    const { port } = JSON.parse(await firstLine(peer.stdout, peer, 'the SMTP peer'));
-    return { port, dir, user, pass };
+    // The peer once exited before it was ready in a CI run and never again in 40 tries:
+    // its log is shown, and a second start is tried, so the cause is recorded without
+    // failing a run on a start-up fault that is not the app's.
+    for (let attempt = 1; ; attempt++) {
+      const peer = start(process.execPath, [
+        path.join(here, '../smtp/server.mjs'), '--dir', dir, '--user', user, '--pass', pass,
+      ], { stdio: ['pipe', 'pipe', logFile('smtp.log')] });
+      try {
+        const { port } = JSON.parse(await firstLine(peer.stdout, peer, 'the SMTP peer'));
+        return { port, dir, user, pass };
+      } catch (err) {
+        showLogTail('smtp.log');
+        if (attempt === 2) throw err;
+        process.stderr.write(`${err.message}; starting it again\n`);
+      }
+    }
   }
 
   /**
