@@ -43,6 +43,12 @@ pub enum Error {
     NoTable { path: PathBuf },
     #[error("{}: {message}", path.display())]
     HugeCell { path: PathBuf, message: String },
+    #[error("{}: the sheet \"{sheet}\" cannot be read: {message}", path.display())]
+    BadSheet {
+        path: PathBuf,
+        sheet: String,
+        message: String,
+    },
     #[error("there is no row {0} in the table")]
     NoSuchRow(u32),
     #[error("no column \"{name}\" (columns: {})", columns.join(", "))]

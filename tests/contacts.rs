@@ -52,16 +52,24 @@ fn fields(pairs: &[(&str, &str)]) -> ContactFields {
 
 fn add(db: &Db, address: &str, f: ContactFields, lists: &[&str]) -> i64 {
     let now = db.now();
-    db.with_tx(|tx| {
-        let mut writer = contacts::Writer::new(tx, &now)?;
-        let id = writer.upsert(address, &f, Mode::Upsert)?.0.unwrap();
-        for list in lists {
-            let list = contacts::ensure_list(tx, list, &now)?;
-            writer.add_to_list(list, id)?;
-        }
-        Ok(id)
-    })
-    .unwrap()
+    let id = db
+        .with_tx(|tx| {
+            let mut writer = contacts::Writer::new(tx, &now, None)?;
+            writer.upsert(&contacts::Incoming::new(address.into(), f), Mode::Upsert)?;
+            writer.finish()?;
+            Ok(tx.query_row(
+                "SELECT id FROM contacts WHERE address = ?1",
+                [address],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    for list in lists {
+        db.with_tx(|tx| contacts::ensure_list(tx, list, &now))
+            .unwrap();
+        contacts::add_members(db, list, &[id]).unwrap();
+    }
+    id
 }
 
 /// The five contacts every test starts from, with their ids.

@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use common::{Workspace, golden};
 use encoding_rs::{EUC_JP, SHIFT_JIS};
@@ -277,6 +277,92 @@ fn progress_reaches_the_total() {
     let last = seen.last().unwrap();
     assert_eq!((last.done, last.total), (5000, 5000));
     assert!(seen.len() >= 3);
+}
+
+/// Ten thousand rows: far more than the first rows the layout is found from, and read while
+/// earlier ones are already being stored.
+fn long_rows() -> String {
+    (0..10_000)
+        .map(|i| format!("p{i}@example.jp,名{i}\n"))
+        .collect()
+}
+
+fn count_contacts(ws: &Workspace) -> i64 {
+    let conn = ws.db.conn().unwrap();
+    conn.query_row("SELECT COUNT(*) FROM contacts", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_fault_or_a_cancel_late_in_a_long_file_changes_nothing() {
+    let ws = Workspace::new();
+    let huge = format!("z@example.jp,{}\n", "x".repeat(40_000));
+    let faulty = ws.file("late.csv", format!("email,name\n{}{huge}", long_rows()));
+    let err = run(&ws, &faulty, &options("L")).unwrap_err();
+    assert!(err.to_string().contains("line 10002"), "{err}");
+
+    let file = ws.file("long.csv", format!("email,name\n{}", long_rows()));
+    let cancel = AtomicBool::new(false);
+    let mut batches = 0;
+    let cancelled = import::import_file(
+        &ws.db,
+        &file,
+        &options("L"),
+        |_| {
+            batches += 1;
+            cancel.store(true, Ordering::Relaxed);
+        },
+        &cancel,
+    );
+    assert!(matches!(cancelled, Err(Error::Cancelled)));
+    assert_eq!(batches, 1, "stopped after the batch being stored");
+    assert!(contacts::lists(&ws.db).unwrap().is_empty());
+    assert_eq!(count_contacts(&ws), 0);
+}
+
+#[test]
+fn a_row_wider_than_those_above_keeps_its_extra_cells() {
+    let ws = Workspace::new();
+    let file = ws.file(
+        "wide.csv",
+        format!("email,name\n{}w@example.jp,幅,追加の値,,\n", long_rows()),
+    );
+    let report = run(&ws, &file, &options("L")).unwrap();
+    let headers: Vec<&str> = report.columns.iter().map(|c| c.header.as_str()).collect();
+    assert_eq!(headers, ["email", "name", "C"]);
+    let conn = ws.db.conn().unwrap();
+    let fields: String = conn
+        .query_row(
+            "SELECT fields FROM contacts WHERE address = 'w@example.jp'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(fields, r#"{"C":"追加の値"}"#);
+}
+
+#[test]
+fn known_and_new_contacts_both_join_the_import_list() {
+    let ws = Workspace::new();
+    run(
+        &ws,
+        &ws.file("a.csv", "email\na@x.jp\nb@x.jp\n"),
+        &options("L1"),
+    )
+    .unwrap();
+    let mut add_only = options("L2");
+    add_only.mode = Mode::Add;
+    let report = run(&ws, &ws.file("b.csv", "email\nb@x.jp\nc@x.jp\n"), &add_only).unwrap();
+    assert_eq!((report.imported, report.skipped), (1, 1));
+    let members = |list| -> Vec<String> {
+        contacts::contacts_of(&ws.db, list)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.address)
+            .collect()
+    };
+    assert_eq!(members("L1"), ["a@x.jp", "b@x.jp"]);
+    assert_eq!(members("L2"), ["b@x.jp", "c@x.jp"]);
 }
 
 #[test]

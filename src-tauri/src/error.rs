@@ -63,6 +63,7 @@ impl From<Error> for IpcError {
             | Error::NotAWorkbook { .. }
             | Error::NoTable { .. }
             | Error::HugeCell { .. }
+            | Error::BadSheet { .. }
             | Error::Csv { .. }
             | Error::NoAddressColumn { .. }
             | Error::NoValidRows { .. } => ErrorCode::ImportFailed,

@@ -30,4 +30,4 @@ pub use suppression::{
 };
 pub use tags::{TagSummary, tag, tags, untag};
 pub use trash::{empty_trash, restore, trash};
-pub use upsert::{Mode, Upsert, Writer};
+pub use upsert::{Incoming, Mode, Upsert, Writer};

@@ -209,18 +209,30 @@ pub fn columns(grid: &Grid, header: Option<usize>) -> Vec<Column> {
             let header = names(i);
             let field = suggested(&header).filter(|f| !taken.contains(f));
             taken.extend(field);
-            Column {
-                index: i as u32,
-                letter: column_letter(i),
-                header: if header.is_empty() {
-                    column_letter(i)
-                } else {
-                    header
-                },
-                field,
-            }
+            column(i, header, field)
         })
         .collect()
+}
+
+/// Adds custom columns, named by their letters, up to `width`: for a row further down the
+/// file that is wider than the rows the columns were found in.
+pub fn widen(columns: &mut Vec<Column>, width: usize) {
+    for i in columns.len()..width {
+        columns.push(column(i, String::new(), None));
+    }
+}
+
+fn column(index: usize, header: String, field: Option<Field>) -> Column {
+    Column {
+        index: index as u32,
+        letter: column_letter(index),
+        header: if header.is_empty() {
+            column_letter(index)
+        } else {
+            header
+        },
+        field,
+    }
 }
 
 /// Without a recognised header, the address column is the one whose cells most often hold

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::mapping::{Column, Field};
-use crate::contacts::address::Warning;
+use crate::contacts::address::{self, Warning};
 use crate::contacts::{ContactFields, Mode};
 
 /// The user's choices for one import; every one may be left to detection.
@@ -94,7 +94,7 @@ pub struct PreviewRow {
 pub struct InvalidRow {
     pub row: u32,
     pub value: String,
-    pub reason: String,
+    pub reason: address::Invalid,
     pub cells: Vec<String>,
 }
 

@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Range, Reader, Sheets};
 
-use super::grid::{Grid, MAX_CELL_CHARS, Row};
+use super::grid::{MAX_CELL_CHARS, Row};
 
 pub type Workbook = Sheets<Cursor<Vec<u8>>>;
 
@@ -13,25 +13,25 @@ pub fn open(bytes: Vec<u8>) -> Option<Workbook> {
     calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).ok()
 }
 
-/// Reads one sheet. `Err` carries the spreadsheet row of a cell over Excel's size limit.
-pub fn read(workbook: &mut Workbook, sheet: &str) -> Result<Grid, String> {
-    let range = workbook.worksheet_range(sheet).map_err(|e| e.to_string())?;
-    grid(&range)
+/// Reads one sheet's cells.
+pub fn read(workbook: &mut Workbook, sheet: &str) -> Result<Range<Data>, String> {
+    workbook.worksheet_range(sheet).map_err(|e| e.to_string())
 }
 
-fn grid(range: &Range<Data>) -> Result<Grid, String> {
+/// The non-blank rows of a sheet, numbered as the spreadsheet numbers them. `Err` carries the
+/// row of a cell over Excel's size limit.
+pub fn rows(range: &Range<Data>) -> impl Iterator<Item = Result<Row, String>> + '_ {
     let first_row = range.start().map_or(0, |(row, _)| row);
     let first_col = range.start().map_or(0, |(_, col)| col) as usize;
-    let mut rows = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
+    range.rows().enumerate().filter_map(move |(i, cells)| {
         let number = first_row + i as u32 + 1;
         let mut values: Vec<String> = vec![String::new(); first_col];
         for cell in cells {
             let value = shown(cell);
             if value.chars().count() > MAX_CELL_CHARS {
-                return Err(format!(
+                return Some(Err(format!(
                     "row {number}: a cell holds more than {MAX_CELL_CHARS} characters"
-                ));
+                )));
             }
             values.push(value);
         }
@@ -39,11 +39,8 @@ fn grid(range: &Range<Data>) -> Result<Grid, String> {
             number,
             cells: values,
         };
-        if !row.is_blank() {
-            rows.push(row);
-        }
-    }
-    Ok(Grid { rows })
+        (!row.is_blank()).then_some(Ok(row))
+    })
 }
 
 /// A cell's value as the user sees it in Excel: dates as ISO dates, whole numbers without

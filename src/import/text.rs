@@ -1,6 +1,6 @@
 //! Delimited text (CSV, TSV, Excel's "Unicode text") into a grid.
 
-use super::grid::{Grid, MAX_CELL_CHARS, Row};
+use super::grid::{MAX_CELL_CHARS, Row};
 
 /// Why a text table could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,33 +9,66 @@ pub enum TextError {
     HugeCell { line: u32 },
 }
 
-pub fn read(text: &str, delimiter: u8) -> Result<Grid, TextError> {
+/// The non-blank rows of a delimited text, read one at a time.
+pub struct Rows<'a> {
+    bytes: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    record: csv::StringRecord,
+    lines: LineCounter,
+}
+
+pub fn rows(text: &str, delimiter: u8) -> Rows<'_> {
     let bytes = text.as_bytes();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let mut rows = Vec::new();
-    let mut lines = LineCounter::default();
-    for record in reader.records() {
-        let record = record.map_err(|e| TextError::Malformed {
-            line: e.position().map_or(0, |p| lines.at(bytes, p.byte())),
-            message: e.to_string(),
-        })?;
-        let line = lines.at(bytes, record.position().map_or(0, |p| p.byte()));
-        if record.iter().any(|c| c.chars().count() > MAX_CELL_CHARS) {
-            return Err(TextError::HugeCell { line });
-        }
-        let row = Row {
-            number: line,
-            cells: record.iter().map(|c| c.trim().to_string()).collect(),
-        };
-        if !row.is_blank() {
-            rows.push(row);
+    Rows {
+        bytes,
+        reader: csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(bytes),
+        record: csv::StringRecord::new(),
+        lines: LineCounter::default(),
+    }
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Result<Row, TextError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    return Some(Err(TextError::Malformed {
+                        line: e
+                            .position()
+                            .map_or(0, |p| self.lines.at(self.bytes, p.byte())),
+                        message: e.to_string(),
+                    }));
+                }
+            }
+            let offset = self.record.position().map_or(0, |p| p.byte());
+            let line = self.lines.at(self.bytes, offset);
+            // A cell has at least as many bytes as characters: most need no counting.
+            let huge = |c: &str| c.len() > MAX_CELL_CHARS && c.chars().count() > MAX_CELL_CHARS;
+            if self.record.iter().any(huge) {
+                return Some(Err(TextError::HugeCell { line }));
+            }
+            let row = Row {
+                number: line,
+                cells: self.record.iter().map(|c| c.trim().to_string()).collect(),
+            };
+            if !row.is_blank() {
+                return Some(Ok(row));
+            }
         }
     }
-    Ok(Grid { rows })
+}
+
+/// About how many rows a text holds, for progress before it has been read: its line count.
+pub fn estimated_rows(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1
 }
 
 /// Line numbers of records, counted from the bytes because the csv reader's positions include
@@ -69,19 +102,23 @@ impl LineCounter {
 mod tests {
     use super::*;
 
+    fn read(text: &str, delimiter: u8) -> Result<Vec<Row>, TextError> {
+        rows(text, delimiter).collect()
+    }
+
     #[test]
     fn skips_blank_rows_and_numbers_rows_by_line() {
         let grid = read("email,name\n\n a@b.jp ,山田\n,\n", b',').unwrap();
-        let numbers: Vec<u32> = grid.rows.iter().map(|r| r.number).collect();
+        let numbers: Vec<u32> = grid.iter().map(|r| r.number).collect();
         assert_eq!(numbers, [1, 3]);
-        assert_eq!(grid.rows[1].cells, ["a@b.jp", "山田"]);
+        assert_eq!(grid[1].cells, ["a@b.jp", "山田"]);
     }
 
     #[test]
     fn keeps_quoted_delimiters_and_line_breaks() {
         let grid = read("a\tb\n\"x\ty\"\t\"1\n2\"\nz\tw\n", b'\t').unwrap();
-        assert_eq!(grid.rows[1].cells, ["x\ty", "1\n2"]);
-        assert_eq!(grid.rows[2].number, 4);
+        assert_eq!(grid[1].cells, ["x\ty", "1\n2"]);
+        assert_eq!(grid[2].number, 4);
     }
 
     #[test]

@@ -61,7 +61,7 @@ function report(options: ImportOptions): ImportReport {
     unchanged: 0,
     skipped: 0,
     duplicates: 1,
-    invalid: [{ row: 8, value: "suzuki.example.jp", reason: "no @ in the address", cells: [] }],
+    invalid: [{ row: 8, value: "suzuki.example.jp", reason: "no_at", cells: [] }],
     warnings: [
       { row: 5, value: "sato@gmial.com", kind: "typo_domain", suggestion: "sato@gmail.com" },
       { row: 6, value: "info@example.jp", kind: "role", suggestion: null },

@@ -1,5 +1,6 @@
 import type { ImportColumn } from "../../lib/bindings/ImportColumn";
 import type { ImportField } from "../../lib/bindings/ImportField";
+import type { InvalidAddress } from "../../lib/bindings/InvalidAddress";
 import type { PreviewRow } from "../../lib/bindings/PreviewRow";
 
 /** The standard fields in the order the mapping select offers them. */
@@ -50,24 +51,20 @@ export function previewColumns(columns: ImportColumn[], rows: PreviewRow[]): Pre
   ];
 }
 
-/**
- * The backend's reasons for an invalid row, by their exact text, mapped to translated
- * messages. A reason not listed here is shown as the backend wrote it.
- */
-const REASONS: Record<string, string> = {
-  "empty address": "empty",
-  "no @ in the address": "noAt",
-  "nothing before the @": "noLocal",
-  "nothing after the @": "noDomain",
-  "the address contains a space": "space",
-  "the domain has no dot": "noDot",
-  "not a valid email address": "invalid",
+/** The translated message for each reason the backend gives for an invalid row. */
+const REASONS: Record<InvalidAddress, string> = {
+  empty: "empty",
+  no_at: "noAt",
+  no_local: "noLocal",
+  no_domain: "noDomain",
+  space: "space",
+  no_dot: "noDot",
+  malformed: "invalid",
 };
 
-/** The i18n key for a known reason, or `null` to show the backend's text. */
-export function reasonKey(reason: string): string | null {
-  const key = REASONS[reason];
-  return key ? `import.reasons.${key}` : null;
+/** The i18n key for why a row's address is invalid. */
+export function reasonKey(reason: InvalidAddress): string {
+  return `import.reasons.${REASONS[reason]}`;
 }
 
 export const REASON_KEYS = Object.values(REASONS).map((k) => `import.reasons.${k}`);
