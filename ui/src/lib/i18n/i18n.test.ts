@@ -52,6 +52,13 @@ describe("dictionaries", () => {
     }
   });
 
+  it("write counts with thousands separators", () => {
+    const total = (messages: Record<string, string>, locale: string) =>
+      getMessageFormatter(messages["contacts.total"], locale).format({ count: 100000 });
+    expect(total(jaFlat, "ja")).toBe("100,000 件");
+    expect(total(enFlat, "en")).toBe("100,000 contacts");
+  });
+
   it("contain every key the source code asks for literally", () => {
     const root = join(__dirname, "..", "..");
     const used = new Set<string>();
