@@ -46,7 +46,9 @@ pub fn scan(
         return Err(Error::EmptyFile { path: path.into() });
     }
     let layout = layout(path, &sample, options)?;
-    let estimate = source.table.estimated_rows();
+    let first_data = layout.header.map_or(0, |h| h + 1);
+    // The rows above the data (title and header) are not counted.
+    let estimate = source.table.estimated_rows().saturating_sub(first_data);
     let head = sample
         .rows
         .iter()
@@ -57,7 +59,6 @@ pub fn scan(
         })
         .collect();
     let header_row = layout.header.map(|h| sample.rows[h].number);
-    let first_data = layout.header.map_or(0, |h| h + 1);
     let mut checks = Checks::new(layout, estimate);
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     for row in sample.rows.into_iter().skip(first_data).map(Ok).chain(rows) {

@@ -66,9 +66,9 @@ impl Iterator for Rows<'_> {
     }
 }
 
-/// About how many rows a text holds, for progress before it has been read: its line count.
+/// About how many rows a text holds, for progress before it has been read: its line breaks.
 pub fn estimated_rows(text: &str) -> usize {
-    memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1
+    memchr::memchr_iter(b'\n', text.as_bytes()).count()
 }
 
 /// Line numbers of records, counted from the bytes because the csv reader's positions include

@@ -201,7 +201,7 @@ describe("Import wizard", () => {
     expect(bar).toHaveAttribute("value", "2000");
     expect(bar).toHaveAttribute("max", "5000");
     const progress = screen.getByTestId("import-progress");
-    expect(progress).toHaveTextContent("2000 / 5000");
+    expect(progress).toHaveTextContent("2,000 / 5,000");
     expect(progress).toHaveTextContent("1 秒あたり 1,250 行");
     expect(progress).toHaveTextContent("残り約 3 秒");
 

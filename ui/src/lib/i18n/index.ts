@@ -2,7 +2,7 @@ import { addMessages, init, locale } from "svelte-i18n";
 import { en } from "./en";
 import { ja } from "./ja";
 
-export { _, locale } from "svelte-i18n";
+export { _, locale, number } from "svelte-i18n";
 
 export const LOCALES = ["ja", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
