@@ -116,6 +116,28 @@ pub enum Error {
     BadAddress { value: String, reason: String },
     #[error("the message for {address} could not be built: {reason}")]
     Message { address: String, reason: String },
+    #[error("the mail could not be prepared: {0}")]
+    Render(String),
+    #[error("ISO-2022-JP cannot carry these characters: {}; send in UTF-8 or change the text", characters.iter().collect::<String>())]
+    NotInCharset { characters: Vec<char> },
+    #[error("unknown character set \"{0}\" (use utf-8 or iso-2022-jp)")]
+    UnknownCharset(String),
+    #[error("the mail shows an image that is not in the campaign's files: {0}")]
+    MissingImage(String),
+    #[error("{}: an attachment must be a file", path.display())]
+    NotAFile { path: PathBuf },
+    #[error(
+        "the stored file \"{name}\" changed since it was added (sha256 {sha256}); add it again"
+    )]
+    FileChanged { name: String, sha256: String },
+    #[error("the pattern for per-recipient files needs a merge field in its file name: {0}")]
+    BadPattern(String),
+    #[error("no template named \"{0}\"")]
+    NoSuchTemplate(String),
+    #[error("a template named \"{0}\" already exists")]
+    DuplicateTemplate(String),
+    #[error("a template needs a name")]
+    EmptyTemplateName,
 
     // review
     #[error("no campaign with id {0}")]
@@ -124,6 +146,8 @@ pub enum Error {
     NoSuchPlan(i64),
     #[error("the list has no recipients to send to")]
     NoRecipients,
+    #[error("{0} is not a recipient of this campaign")]
+    NotARecipient(String),
     #[error("sending needs a confirmation of the reviewed plan (its digest)")]
     NotConfirmed,
     #[error("the confirmation does not match the reviewed plan: review it again")]

@@ -6,6 +6,7 @@ mod common;
 use std::process::{Command, Output};
 
 use common::{PASSWORD, SmtpPeer, USER, Workspace};
+use mail_parser::MimeHeaders;
 use serde_json::Value;
 
 fn shisa(ws: &Workspace, args: &[&str]) -> Output {
@@ -83,9 +84,10 @@ fn the_whole_path_over_starttls() {
             html.to_str().unwrap(),
         ],
     );
-    assert_eq!(
-        String::from_utf8(plain.stdout).unwrap().trim(),
-        (id + 1).to_string()
+    let summary = String::from_utf8(plain.stdout).unwrap();
+    assert!(
+        summary.starts_with(&format!("Campaign {}: 2 recipients", id + 1)),
+        "{summary}"
     );
 
     let plan = json(&ws, &["review", &id.to_string()]);
@@ -192,7 +194,7 @@ fn refusals_exit_non_zero_with_one_line_and_send_nothing() {
         ],
     );
     assert!(remote.contains("TLS"), "{remote}");
-    let bad = ws.file("bad.html", "<p>{{会社名}}</p>");
+    let bad = ws.file("bad.html", "<p>{{部門}}</p>");
     let unknown = refused(
         &ws,
         &[
@@ -206,7 +208,10 @@ fn refusals_exit_non_zero_with_one_line_and_send_nothing() {
             bad.to_str().unwrap(),
         ],
     );
-    assert!(unknown.contains("会社名"), "{unknown}");
+    assert!(
+        unknown.contains("部門") && unknown.contains("会社名"),
+        "{unknown}"
+    );
     refused(
         &ws,
         &[
@@ -221,4 +226,93 @@ fn refusals_exit_non_zero_with_one_line_and_send_nothing() {
         json(&ws, &["history", &id])["recipients"],
         Value::Array(vec![])
     );
+}
+
+#[test]
+fn a_campaign_from_a_starter_template_and_the_preview_of_one_recipients_mail() {
+    let ws = Workspace::new();
+    let csv = ws.file(
+        "c.csv",
+        "メールアドレス,氏名,会社名,顧客ID\na@example.jp,青木,青木商店,C-1\nb@example.jp,馬場,,C-2\n",
+    );
+    json(&ws, &["import", csv.to_str().unwrap(), "--list", "取引先"]);
+    let templates = json(&ws, &["template", "list"]);
+    let starter = templates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "請求書送付のご連絡")
+        .unwrap();
+    assert_eq!(starter["starter"], true);
+
+    let invoices = ws.dir.path().join("請求書");
+    std::fs::create_dir(&invoices).unwrap();
+    std::fs::write(invoices.join("C-1.pdf"), b"%PDF-1.7 aoki").unwrap();
+    let pattern = invoices.join("{{顧客ID}}.pdf");
+    let summary = json(
+        &ws,
+        &[
+            "campaign",
+            "new",
+            "--list",
+            "取引先",
+            "--template",
+            "請求書送付のご連絡",
+            "--attach-each",
+            pattern.to_str().unwrap(),
+            "--from",
+            USER,
+        ],
+    );
+    assert_eq!(summary["with_own_file"], 1);
+    assert_eq!(summary["without_own_file"][0], "b@example.jp");
+
+    let eml = ws.dir.path().join("a.eml");
+    let id = summary["id"].to_string();
+    let out = shisa(
+        &ws,
+        &[
+            "preview",
+            &id,
+            "--to",
+            "a@example.jp",
+            "--eml",
+            eml.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let raw = std::fs::read(&eml).unwrap();
+    let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(message.subject(), Some("請求書送付のご連絡（青木商店様）"));
+    assert!(message.body_html(0).unwrap().contains("青木様"));
+    let attachment = message.attachments().next().unwrap();
+    assert_eq!(attachment.attachment_name(), Some("C-1.pdf"));
+    assert_eq!(attachment.contents(), b"%PDF-1.7 aoki");
+    let stranger = refused(&ws, &["preview", &id, "--to", "z@example.jp"]);
+    assert!(stranger.contains("not a recipient"), "{stranger}");
+
+    let body = ws.file("mine.html", "<p>{{氏名}}様</p>");
+    json(
+        &ws,
+        &[
+            "template",
+            "save",
+            "月例",
+            "--subject",
+            "月例のご報告",
+            "--html",
+            body.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        json(&ws, &["template", "show", "月例"])["subject"],
+        "月例のご報告"
+    );
+    json(&ws, &["template", "delete", "月例"]);
+    let gone = refused(&ws, &["template", "show", "月例"]);
+    assert!(gone.contains("no template"), "{gone}");
 }

@@ -554,15 +554,14 @@ fn tags_are_added_counted_removed_and_dropped_when_unused() {
 }
 
 fn campaign(db: &Db, list: &str) -> i64 {
-    let draft = NewCampaign {
+    let campaign = NewCampaign {
         list: list.into(),
         subject: "ご案内".into(),
         html: "<p>{{name}} 様</p>".into(),
         from: Some(USER.into()),
-    }
-    .validate()
-    .unwrap();
-    store::campaigns::create(db, &draft).unwrap()
+        ..NewCampaign::default()
+    };
+    store::campaigns::create(db, campaign).unwrap().id
 }
 
 #[test]
@@ -696,8 +695,8 @@ fn plans_leave_out_suppressed_and_trashed_members_and_count_the_suppressed() {
     let b = book(&ws);
     let id = campaign(&b.db, "顧客");
     let full = plan::build(&b.db, id).unwrap();
-    assert_eq!(full.recipients.len(), 3);
-    assert_eq!(full.excluded, 0);
+    assert_eq!(full.snapshot.recipients.len(), 3);
+    assert_eq!(full.snapshot.excluded, 0);
 
     contacts::suppress(
         &b.db,
@@ -708,11 +707,19 @@ fn plans_leave_out_suppressed_and_trashed_members_and_count_the_suppressed() {
     .unwrap();
     contacts::trash(&b.db, &[b.tanaka]).unwrap();
     let plan = plan::build(&b.db, id).unwrap();
-    let to: Vec<&str> = plan.recipients.iter().map(|r| r.address.as_str()).collect();
+    let to: Vec<&str> = plan
+        .snapshot
+        .recipients
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
     assert_eq!(to, ["Sato@example.co.jp"]);
-    assert_eq!(plan.excluded, 1);
+    assert_eq!(plan.snapshot.excluded, 1);
     assert_eq!(
-        plan::load(&b.db.conn().unwrap(), plan.id).unwrap().excluded,
+        plan::load(&b.db.conn().unwrap(), plan.id)
+            .unwrap()
+            .snapshot
+            .excluded,
         1,
         "the frozen plan keeps the count"
     );
@@ -735,7 +742,7 @@ async fn suppressing_a_recipient_after_review_refuses_the_send() {
     let outbox = Outbox::smtp(&peer.account()).unwrap();
     let id = campaign(&b.db, "顧客");
     let reviewed = plan::build(&b.db, id).unwrap();
-    assert_eq!(reviewed.recipients.len(), 3);
+    assert_eq!(reviewed.snapshot.recipients.len(), 3);
 
     contacts::suppress(
         &b.db,
@@ -753,7 +760,10 @@ async fn suppressing_a_recipient_after_review_refuses_the_send() {
     assert!(history::deliveries(&b.db, id).unwrap().is_empty());
 
     let again = plan::build(&b.db, id).unwrap();
-    assert_eq!((again.recipients.len(), again.excluded), (2, 1));
+    assert_eq!(
+        (again.snapshot.recipients.len(), again.snapshot.excluded),
+        (2, 1)
+    );
     let confirmation = Confirmation {
         digest: again.digest.clone(),
     };

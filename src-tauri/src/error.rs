@@ -51,12 +51,21 @@ impl From<Error> for IpcError {
             | Error::EmptyTagName
             | Error::ExportFormat { .. }
             | Error::EncodingForWorkbook
-            | Error::Unencodable { .. } => ErrorCode::InvalidInput,
+            | Error::Unencodable { .. }
+            | Error::NotInCharset { .. }
+            | Error::UnknownCharset(_)
+            | Error::MissingImage(_)
+            | Error::NotAFile { .. }
+            | Error::BadPattern(_)
+            | Error::DuplicateTemplate(_)
+            | Error::EmptyTemplateName => ErrorCode::InvalidInput,
             Error::NoSuchList(_)
             | Error::NoSuchCampaign(_)
             | Error::NoSuchPlan(_)
             | Error::NoSuchContact(_)
-            | Error::NoSuchTag(_) => ErrorCode::NotFound,
+            | Error::NoSuchTag(_)
+            | Error::NoSuchTemplate(_)
+            | Error::NotARecipient(_) => ErrorCode::NotFound,
             Error::EmptyFile { .. }
             | Error::NotText { .. }
             | Error::NotATable { .. }
@@ -72,11 +81,12 @@ impl From<Error> for IpcError {
             Error::AlreadySent(_) => ErrorCode::AlreadySent,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Smtp(_) => ErrorCode::Smtp,
-            Error::Io { .. } | Error::NoDataDir => ErrorCode::Io,
+            Error::Io { .. } | Error::NoDataDir | Error::FileChanged { .. } => ErrorCode::Io,
             Error::Db(_)
             | Error::Pool(_)
             | Error::Migration(_)
             | Error::Message { .. }
+            | Error::Render(_)
             | Error::Xlsx(_) => ErrorCode::Internal,
         };
         IpcError {

@@ -8,13 +8,16 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 use std::sync::atomic::AtomicBool;
 
-use shisa::compose::NewCampaign;
+use shisa::compose::{Charset, NewCampaign};
 use shisa::contacts::Mode;
 use shisa::contacts::{self, Contact, ContactQuery, CsvEncoding, ExportOptions, SuppressionReason};
 use shisa::import::mapping::Field;
 use shisa::import::{ImportOptions, ImportReport, MapColumn};
 use shisa::review::{Confirmation, plan};
+use shisa::send::mailing::Mailing;
 use shisa::send::{Outbox, SmtpAccount};
+use shisa::store::campaigns::CampaignSummary;
+use shisa::store::templates::{self, MailTemplate};
 use shisa::{Db, Error, Result, history, import, store};
 
 // Imports allocate and free millions of small strings; mimalloc does that several times faster
@@ -75,6 +78,20 @@ enum Command {
     },
     /// Freeze a campaign into a plan and show it, with the digest that confirms it.
     Review { campaign: i64 },
+    /// The exact message one recipient of a campaign will get.
+    Preview {
+        campaign: i64,
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
+        /// Write the message to this .eml file instead of printing it.
+        #[arg(long, value_name = "OUT")]
+        eml: Option<PathBuf>,
+    },
+    /// Mail templates: the starters and your own.
+    Template {
+        #[command(subcommand)]
+        command: TemplateCommand,
+    },
     /// Send a reviewed campaign (to the practice mailbox unless --smtp is given).
     Send {
         campaign: i64,
@@ -106,18 +123,70 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CampaignCommand {
-    /// Create a campaign for a list; prints its id.
+    /// Create a campaign for a list; prints what it found (unknown merge fields are errors).
     New {
         #[arg(long, value_name = "NAME")]
         list: String,
+        /// The subject; merge fields such as {{氏名}} are filled in per recipient.
         #[arg(long, value_name = "TEXT")]
-        subject: String,
-        /// The HTML body; {{name}} and {{email}} are filled in per recipient.
+        subject: Option<String>,
+        /// The HTML body, with merge fields such as {{氏名|ご担当者}} or {{顧客ID}}.
+        #[arg(
+            long,
+            value_name = "FILE",
+            conflicts_with = "template",
+            required_unless_present = "template"
+        )]
+        html: Option<PathBuf>,
+        /// Start from a saved or starter template (see `shisa template list`).
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
+        /// The plain-text version (default: made from the HTML).
         #[arg(long, value_name = "FILE")]
-        html: PathBuf,
+        text: Option<PathBuf>,
+        /// A file every recipient gets (repeatable).
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
+        /// Each recipient's own file: a path whose file name holds merge fields, e.g.
+        /// "invoices/{{顧客ID}}.pdf".
+        #[arg(long, value_name = "PATTERN")]
+        attach_each: Option<String>,
         #[arg(long, value_name = "ADDR")]
         from: Option<String>,
+        #[arg(long, value_name = "ADDR")]
+        reply_to: Option<String>,
+        /// An address that takes unsubscribe requests (List-Unsubscribe).
+        #[arg(long, value_name = "ADDR")]
+        unsubscribe: Option<String>,
+        /// utf-8 (default) or iso-2022-jp.
+        #[arg(long, value_name = "CHARSET")]
+        charset: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum TemplateCommand {
+    /// Every template: your own, then the starters.
+    List,
+    /// One template's subject and HTML.
+    Show { name: String },
+    /// Save a template (replacing your own of the same name).
+    Save {
+        name: String,
+        #[arg(long, value_name = "TEXT")]
+        subject: String,
+        #[arg(long, value_name = "FILE")]
+        html: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        text: Option<PathBuf>,
+        /// The file name pattern of each recipient's own file, e.g. "{{顧客ID}}.pdf".
+        #[arg(long, value_name = "PATTERN")]
+        attach_each: Option<String>,
+    },
+    /// Copy a template (a starter too) under a new name.
+    Duplicate { name: String, new_name: String },
+    /// Delete one of your own templates.
+    Delete { name: String },
 }
 
 #[derive(Subcommand)]
@@ -210,49 +279,108 @@ fn run(cli: Cli) -> Result<()> {
                     list,
                     subject,
                     html,
+                    template,
+                    text,
+                    attach,
+                    attach_each,
                     from,
+                    reply_to,
+                    unsubscribe,
+                    charset,
                 },
         } => {
-            let html = std::fs::read_to_string(&html).map_err(Error::io(&html))?;
-            let draft = NewCampaign {
+            let start = match &template {
+                Some(name) => Some(store::templates::get(&db, name)?),
+                None => None,
+            };
+            let read = |path: &PathBuf| std::fs::read_to_string(path).map_err(Error::io(path));
+            let new = NewCampaign {
                 list,
-                subject,
-                html,
+                subject: subject
+                    .or_else(|| start.as_ref().map(|t| t.subject.clone()))
+                    .ok_or(Error::EmptySubject)?,
+                html: match (&html, &start) {
+                    (Some(path), _) => read(path)?,
+                    (None, Some(t)) => t.html.clone(),
+                    (None, None) => String::new(),
+                },
+                text: text
+                    .as_ref()
+                    .map(read)
+                    .transpose()?
+                    .or_else(|| start.as_ref().and_then(|t| t.text.clone())),
                 from,
-            }
-            .validate()?;
-            let id = store::campaigns::create(&db, &draft)?;
-            out.print(&json!({ "id": id }), || id.to_string());
+                reply_to,
+                unsubscribe,
+                charset: charset
+                    .map(|c| Charset::parse(&c).ok_or(Error::UnknownCharset(c)))
+                    .transpose()?
+                    .unwrap_or_default(),
+                attachments: attach
+                    .iter()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect(),
+                images: Vec::new(),
+                attach_each,
+            };
+            let summary = store::campaigns::create(&db, new)?;
+            out.print(&summary, || campaign_summary(&summary));
         }
+        Command::Preview { campaign, to, eml } => {
+            let plan = plan::build(&db, campaign)?;
+            let recipient = plan
+                .snapshot
+                .recipients
+                .iter()
+                .find(|r| r.address.eq_ignore_ascii_case(to.trim()))
+                .ok_or_else(|| Error::NotARecipient(to.trim().to_string()))?;
+            let from = match &plan.snapshot.from {
+                Some(from) => shisa::compose::draft::mailbox(from)?,
+                None => outbox(&db_path, None, None)?
+                    .default_from()
+                    .ok_or(Error::NoFromAddress)?,
+            };
+            let message = Mailing::new(&db, &plan, from)?
+                .message(recipient)?
+                .formatted();
+            match eml {
+                Some(path) => std::fs::write(&path, &message).map_err(Error::io(&path))?,
+                None => print!("{}", String::from_utf8_lossy(&message)),
+            }
+        }
+        Command::Template { command } => template_command(&db, &out, command)?,
         Command::Review { campaign } => {
             let plan = plan::build(&db, campaign)?;
             let value = json!({
-                "id": plan.campaign_id,
+                "id": plan.snapshot.campaign_id,
                 "plan": plan.id,
                 "digest": plan.digest,
-                "list": plan.list,
-                "subject": plan.subject,
-                "from": plan.from,
-                "count": plan.recipients.len(),
-                "excluded": plan.excluded,
-                "recipients": plan.recipients,
+                "list": plan.snapshot.list,
+                "subject": plan.snapshot.subject,
+                "from": plan.snapshot.from,
+                "count": plan.snapshot.recipients.len(),
+                "excluded": plan.snapshot.excluded,
+                "recipients": plan.snapshot.recipients,
             });
             out.print(&value, || {
                 let mut text = format!(
                     "Campaign {}: {}\nFrom: {}\nList: {}\nRecipients: {} ({} excluded: suppressed)",
-                    plan.campaign_id,
-                    plan.subject,
-                    plan.from.as_deref().unwrap_or("(the account's address)"),
-                    plan.list,
-                    plan.recipients.len(),
-                    plan.excluded
+                    plan.snapshot.campaign_id,
+                    plan.snapshot.subject,
+                    plan.snapshot
+                        .from
+                        .as_deref()
+                        .unwrap_or("(the account's address)"),
+                    plan.snapshot.list,
+                    plan.snapshot.recipients.len(),
+                    plan.snapshot.excluded
                 );
-                for r in &plan.recipients {
+                for r in &plan.snapshot.recipients {
                     text += &format!("\n  {}  {}", r.address, r.name.as_deref().unwrap_or(""));
                 }
                 text += &format!(
                     "\nDigest: {}\nTo send: shisa send {} --confirm {}",
-                    plan.digest, plan.campaign_id, plan.digest
+                    plan.digest, plan.snapshot.campaign_id, plan.digest
                 );
                 text
             });
@@ -460,6 +588,92 @@ fn suppress_command(db: &Db, out: &Output, command: SuppressCommand) -> Result<(
 }
 
 /// The import report for a person: what was read, what was stored, and every problem row.
+fn campaign_summary(summary: &CampaignSummary) -> String {
+    let mut text = format!(
+        "Campaign {}: {} recipients, largest message {} KB",
+        summary.id,
+        summary.recipients,
+        summary.largest_message.div_ceil(1024)
+    );
+    if summary.too_large {
+        text += " (over 10 MB: servers may refuse it)";
+    }
+    for file in &summary.attachments {
+        text += &format!(
+            "\nAttached: {} ({} bytes, sha256 {})",
+            file.name, file.size, file.sha256
+        );
+    }
+    if summary.with_own_file > 0 || !summary.without_own_file.is_empty() {
+        text += &format!(
+            "\nOwn files: {} recipients; none found for {}",
+            summary.with_own_file,
+            summary.without_own_file.len()
+        );
+        for address in &summary.without_own_file {
+            text += &format!("\n  no file: {address}");
+        }
+    }
+    for clash in &summary.honorifics {
+        text += &format!(
+            "\nHonorific: {} {{{{{}}}}} = \"{}\" already ends in an honorific; the added 様 is left out",
+            clash.address, clash.field, clash.value
+        );
+    }
+    text
+}
+
+fn template_command(db: &Db, out: &Output, command: TemplateCommand) -> Result<()> {
+    let read = |path: &PathBuf| std::fs::read_to_string(path).map_err(Error::io(path));
+    match command {
+        TemplateCommand::List => {
+            let all = templates::list(db)?;
+            out.print(&all, || {
+                all.iter()
+                    .map(|t| {
+                        let kind = if t.starter { "starter" } else { "saved" };
+                        format!("{}  [{kind}]  {}", t.name, t.subject)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        TemplateCommand::Show { name } => {
+            let t = templates::get(db, &name)?;
+            out.print(&t, || {
+                format!("{}\nSubject: {}\n\n{}", t.name, t.subject, t.html)
+            });
+        }
+        TemplateCommand::Save {
+            name,
+            subject,
+            html,
+            text,
+            attach_each,
+        } => {
+            let template = MailTemplate {
+                name,
+                subject,
+                html: read(&html)?,
+                text: text.as_ref().map(read).transpose()?,
+                attach_each,
+                starter: false,
+            };
+            templates::save(db, &template)?;
+            out.print(&template, || format!("Saved {}", template.name));
+        }
+        TemplateCommand::Duplicate { name, new_name } => {
+            let copy = templates::duplicate(db, &name, &new_name)?;
+            out.print(&copy, || format!("Saved {}", copy.name));
+        }
+        TemplateCommand::Delete { name } => {
+            templates::delete(db, &name)?;
+            out.print(&json!({ "deleted": name }), || format!("Deleted {name}"));
+        }
+    }
+    Ok(())
+}
+
 fn import_summary(report: &ImportReport) -> String {
     let source = match (&report.sheet, &report.encoding) {
         (Some(sheet), _) => format!("{} sheet \"{sheet}\"", report.format),

@@ -3,39 +3,59 @@
 
 use rusqlite::Connection;
 
-use super::lists::ContactRow;
+use super::fields::{self, COLUMNS, ContactFields};
 use crate::error::Result;
 
 /// A list's mailable members, by address, and how many members were left out because their
 /// address is suppressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipients {
-    pub contacts: Vec<ContactRow>,
+    pub contacts: Vec<Recipient>,
     pub excluded: u32,
 }
 
+/// A contact that may be mailed, with every field a mail can merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub id: i64,
+    pub address: String,
+    pub fields: ContactFields,
+}
+
 pub fn recipients(conn: &Connection, list_id: i64) -> Result<Recipients> {
-    let mut stmt = conn.prepare(
-        "SELECT c.id, c.address, c.name, s.address IS NOT NULL FROM contacts c
+    let mut stmt = conn.prepare(&format!(
+        "SELECT c.id, c.address, s.address IS NOT NULL, {COLUMNS} FROM contacts c
          JOIN list_members m ON m.contact_id = c.id
          LEFT JOIN suppressions s ON s.address = c.address COLLATE NOCASE
-         WHERE m.list_id = ?1 AND c.deleted_at IS NULL ORDER BY c.address",
-    )?;
+         WHERE m.list_id = ?1 AND c.deleted_at IS NULL ORDER BY c.address"
+    ))?;
     let mut recipients = Recipients {
         contacts: Vec::new(),
         excluded: 0,
     };
     let mut rows = stmt.query([list_id])?;
     while let Some(r) = rows.next()? {
-        if r.get(3)? {
+        if r.get(2)? {
             recipients.excluded += 1;
         } else {
-            recipients.contacts.push(ContactRow {
+            recipients.contacts.push(Recipient {
                 id: r.get(0)?,
                 address: r.get(1)?,
-                name: r.get(2)?,
+                fields: fields::read(r, 3)?,
             });
         }
     }
     Ok(recipients)
+}
+
+/// The custom fields the list's contacts have: with the standard ones, the merge fields its
+/// mails may use.
+pub fn custom_fields(conn: &Connection, list_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT f.key FROM contacts c
+         JOIN list_members m ON m.contact_id = c.id, json_each(c.fields) f
+         WHERE m.list_id = ?1 AND c.deleted_at IS NULL ORDER BY f.key",
+    )?;
+    let keys = stmt.query_map([list_id], |r| r.get(0))?;
+    Ok(keys.collect::<rusqlite::Result<_>>()?)
 }

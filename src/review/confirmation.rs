@@ -23,7 +23,7 @@ pub fn check(conn: &rusqlite::Connection, plan: &Plan, confirmation: &Confirmati
     if !digest.eq_ignore_ascii_case(&plan.digest) {
         return Err(Error::WrongDigest);
     }
-    if plan::current_digest(conn, plan.campaign_id)? != plan.digest {
+    if plan::current_digest(conn, plan.snapshot.campaign_id)? != plan.digest {
         return Err(Error::PlanChanged);
     }
     Ok(())

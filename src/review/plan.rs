@@ -5,25 +5,24 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::compose::Charset;
+use crate::compose::merge::{Known, MergeValues, Template, values_of};
 use crate::contacts;
 use crate::error::{Error, Result};
-use crate::store::{Db, campaigns};
+use crate::store::Db;
+use crate::store::campaigns::{self, CampaignFile};
+use crate::store::files::StoredFile;
 
+/// A frozen plan: its snapshot, and the digest that names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Plan {
     #[ts(type = "number")]
     pub id: i64,
-    #[ts(type = "number")]
-    pub campaign_id: i64,
     pub digest: String,
-    pub list: String,
-    pub subject: String,
-    pub html: String,
-    pub from: Option<String>,
-    pub recipients: Vec<PlanRecipient>,
-    /// Members of the list left out because their address is suppressed.
-    pub excluded: u32,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub snapshot: Snapshot,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -31,34 +30,79 @@ pub struct Plan {
 pub struct PlanRecipient {
     pub address: String,
     pub name: Option<String>,
+    /// The values of the merge fields the mail uses, by field key.
+    #[serde(default)]
+    pub values: MergeValues,
+    /// The recipient's own file, if the campaign has them.
+    #[serde(default)]
+    pub file: Option<StoredFile>,
 }
 
 /// Everything the digest covers, in canonical form: fields in declaration order, recipients in
-/// address order. Changing any of it changes the digest — suppressing or trashing a recipient
-/// included, so a send confirmed before that is refused.
-#[derive(Serialize, Deserialize)]
-struct Snapshot {
-    campaign_id: i64,
-    list: String,
-    subject: String,
-    html: String,
-    from: Option<String>,
-    recipients: Vec<PlanRecipient>,
-    /// Plans frozen before suppression existed have none.
+/// address order, values by key. Changing any of it changes the digest — suppressing or
+/// trashing a recipient, editing a value the mail uses, replacing a file — so a send confirmed
+/// before that is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Snapshot {
+    #[ts(type = "number")]
+    pub campaign_id: i64,
+    pub list: String,
+    pub subject: String,
+    pub html: String,
     #[serde(default)]
-    excluded: u32,
+    pub text: Option<String>,
+    pub from: Option<String>,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    #[serde(default)]
+    pub unsubscribe: Option<String>,
+    #[serde(default)]
+    pub charset: Charset,
+    /// The custom fields the list's contacts had: merge fields resolve against them.
+    #[serde(default)]
+    pub custom_fields: Vec<String>,
+    #[serde(default)]
+    pub files: Vec<CampaignFile>,
+    pub recipients: Vec<PlanRecipient>,
+    /// Members of the list left out because their address is suppressed.
+    #[serde(default)]
+    pub excluded: u32,
 }
 
 impl Snapshot {
     fn of(conn: &rusqlite::Connection, campaign_id: i64) -> Result<Snapshot> {
         let campaign = campaigns::get(conn, campaign_id)?;
+        let custom_fields = contacts::custom_fields(conn, campaign.list_id)?;
+        let known = Known::new(custom_fields.clone());
+        let used: Vec<String> = [
+            Some(&campaign.subject),
+            Some(&campaign.html),
+            campaign.text.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|t| {
+            Template::parse(t)
+                .fields()
+                .into_iter()
+                .filter_map(|f| known.key(f))
+                .collect::<Vec<_>>()
+        })
+        .collect();
         let mailable = contacts::recipients(conn, campaign.list_id)?;
         let recipients = mailable
             .contacts
             .into_iter()
-            .map(|c| PlanRecipient {
-                address: c.address,
-                name: c.name,
+            .map(|c| {
+                let mut values = values_of(&c.address, &c.fields);
+                values.retain(|key, _| used.contains(key));
+                PlanRecipient {
+                    file: campaign.recipient_files.get(&c.address).cloned(),
+                    name: c.fields.name,
+                    address: c.address,
+                    values,
+                }
             })
             .collect();
         Ok(Snapshot {
@@ -66,7 +110,13 @@ impl Snapshot {
             list: campaign.list,
             subject: campaign.subject,
             html: campaign.html,
+            text: campaign.text,
             from: campaign.from,
+            reply_to: campaign.reply_to,
+            unsubscribe: campaign.unsubscribe,
+            charset: campaign.charset,
+            custom_fields,
+            files: campaign.files,
             recipients,
             excluded: mailable.excluded,
         })
@@ -79,14 +129,8 @@ impl Snapshot {
     fn into_plan(self, id: i64, digest: String) -> Plan {
         Plan {
             id,
-            campaign_id: self.campaign_id,
             digest,
-            list: self.list,
-            subject: self.subject,
-            html: self.html,
-            from: self.from,
-            recipients: self.recipients,
-            excluded: self.excluded,
+            snapshot: self,
         }
     }
 }

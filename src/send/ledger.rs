@@ -59,6 +59,8 @@ impl rusqlite::types::FromSql for DeliveryState {
 #[derive(Debug, Clone)]
 pub struct Queued {
     pub id: i64,
+    /// The recipient's place in the plan.
+    pub position: usize,
     pub address: String,
     pub name: Option<String>,
 }
@@ -76,19 +78,21 @@ pub fn open(db: &Db, plan: &Plan) -> Result<Vec<Queued>> {
             )
             .optional()?;
         if existing.is_some() {
-            return Err(Error::AlreadySent(plan.campaign_id));
+            return Err(Error::AlreadySent(plan.snapshot.campaign_id));
         }
         let mut insert = tx.prepare(
             "INSERT INTO deliveries (plan_id, position, address, name, state, updated_at)
              VALUES (?1, ?2, ?3, ?4, 'queued', ?5)",
         )?;
-        plan.recipients
+        plan.snapshot
+            .recipients
             .iter()
             .enumerate()
             .map(|(position, r)| {
                 insert.execute(params![plan.id, position as i64, r.address, r.name, now])?;
                 Ok(Queued {
                     id: tx.last_insert_rowid(),
+                    position,
                     address: r.address.clone(),
                     name: r.name.clone(),
                 })

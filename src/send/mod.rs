@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod ledger;
+pub mod mailing;
 pub mod runner;
 pub mod transport;
 

@@ -1,19 +1,15 @@
 //! The send run: the only path from a confirmed plan to the outbox. It checks the confirmation,
 //! opens the ledger, and sends one message per recipient, recording each state as it goes.
 
-use std::str::FromStr;
-
-use lettre::message::Mailbox;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::ledger::{self, DeliveryState, Queued};
+use super::ledger::{self, DeliveryState};
+use super::mailing::Mailing;
 use super::transport::{Outbox, Outcome};
-use crate::compose::message;
-use crate::compose::template::{self, Insert, MergeValues};
 use crate::contacts;
 use crate::error::{Error, Result};
-use crate::review::{Confirmation, Plan, confirmation, plan};
+use crate::review::{Confirmation, PlanRecipient, confirmation, plan};
 use crate::store::Db;
 
 /// Counts during a run, streamed to the UI after every recipient.
@@ -58,10 +54,11 @@ pub async fn send(
         confirmation::check(&conn, &plan, confirmation)?;
         plan
     };
-    let from = match &plan.from {
+    let from = match &plan.snapshot.from {
         Some(from) => crate::compose::draft::mailbox(from)?,
         None => outbox.default_from().ok_or(Error::NoFromAddress)?,
     };
+    let mailing = Mailing::new(db, &plan, from)?;
     outbox.check().await?;
     let queued = ledger::open(db, &plan)?;
 
@@ -79,7 +76,12 @@ pub async fn send(
         let (outcome, message_id) = if contacts::is_suppressed(&*db.conn()?, &recipient.address)? {
             (suppressed_after_review(), None)
         } else {
-            deliver_one(&plan, &from, recipient, outbox).await
+            deliver_one(
+                &mailing,
+                &plan.snapshot.recipients[recipient.position],
+                outbox,
+            )
+            .await
         };
         ledger::record(
             db,
@@ -102,7 +104,7 @@ pub async fn send(
         }
     }
     Ok(SendSummary {
-        campaign_id: plan.campaign_id,
+        campaign_id: plan.snapshot.campaign_id,
         total: progress.total,
         sent: progress.sent,
         failed: progress.failed,
@@ -122,40 +124,19 @@ fn suppressed_after_review() -> Outcome {
 
 /// Builds and delivers one recipient's message; returns what happened and its Message-ID.
 async fn deliver_one(
-    plan: &Plan,
-    from: &Mailbox,
-    recipient: &Queued,
+    mailing: &Mailing,
+    recipient: &PlanRecipient,
     outbox: &Outbox,
 ) -> (Outcome, Option<String>) {
-    let values: MergeValues = [
-        (
-            "name".to_string(),
-            recipient.name.clone().unwrap_or_default(),
-        ),
-        ("email".to_string(), recipient.address.clone()),
-    ]
-    .into();
-    let built = Mailbox::from_str(&recipient.address)
-        .map_err(|e| e.to_string())
-        .and_then(|to| {
-            let to = Mailbox::new(recipient.name.clone(), to.email);
-            message::build(
-                from,
-                &to,
-                &template::render(&plan.subject, &values, Insert::Plain),
-                template::render(&plan.html, &values, Insert::Html),
-            )
-            .map_err(|e| e.to_string())
-        });
-    match built {
+    match mailing.message(recipient) {
         Ok(message) => {
             let message_id = message.headers().get_raw("Message-ID").map(str::to_string);
             (outbox.deliver(&message).await, message_id)
         }
-        Err(reason) => {
+        Err(e) => {
             let outcome = Outcome {
                 state: DeliveryState::Failed,
-                reply: reason,
+                reply: e.to_string(),
                 stops_run: false,
             };
             (outcome, None)

@@ -1,10 +1,33 @@
-//! Stored campaigns: the drafts that compose checks and review freezes into plans.
+//! Stored campaigns: writing one checks it against its list — merge fields, honorifics, the
+//! charset, each recipient's own file, the size of the largest message — and copies every file
+//! it carries into the store.
+
+use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use crate::compose::Draft;
+use super::Db;
+use super::files::StoredFile;
+use crate::compose::draft::image_cid;
+use crate::compose::merge::{HonorificClash, Known, MergeValues, Template, values_of};
+use crate::compose::render::{Content, Prepared};
+use crate::compose::{Charset, Draft, NewCampaign};
+use crate::contacts::{self, Recipient};
 use crate::error::{Error, Result};
-use crate::store::Db;
+
+/// Above this, a message is likely to be refused by the recipient's server.
+pub const LARGE_MESSAGE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A file a campaign carries for everyone: an attachment, or an image the HTML shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CampaignFile {
+    pub file: StoredFile,
+    /// Set for an inline image: the `cid:` the HTML shows it by.
+    pub content_id: Option<String>,
+}
 
 /// A stored campaign with the list it is written for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,44 +37,265 @@ pub struct Campaign {
     pub list: String,
     pub subject: String,
     pub html: String,
+    pub text: Option<String>,
     pub from: Option<String>,
+    pub reply_to: Option<String>,
+    pub unsubscribe: Option<String>,
+    pub charset: Charset,
+    pub attach_each: Option<String>,
+    pub files: Vec<CampaignFile>,
+    /// Each recipient's own file, by address.
+    pub recipient_files: BTreeMap<String, StoredFile>,
 }
 
-/// Stores a checked draft for an existing list and returns the campaign id.
-pub fn create(db: &Db, draft: &Draft) -> Result<i64> {
+/// What writing a campaign found, for the user to see before the review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CampaignSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub recipients: u32,
+    pub attachments: Vec<StoredFile>,
+    /// Recipients who get a file of their own.
+    pub with_own_file: u32,
+    /// Recipients the per-recipient pattern found no file for.
+    pub without_own_file: Vec<String>,
+    /// Where a value already ends in 様 or a title and the mail adds 様: that 様 is left out.
+    pub honorifics: Vec<HonorificClash>,
+    /// The largest message, in bytes as sent.
+    #[ts(type = "number")]
+    pub largest_message: u64,
+    pub too_large: bool,
+}
+
+/// Checks the campaign against its list, stores its files and the campaign itself.
+pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
+    let conn = db.conn()?;
+    let list_id = contacts::list_id(&conn, &new.list)?;
+    let known = Known::new(contacts::custom_fields(&conn, list_id)?);
+    let draft = new.validate(&known)?;
+    let recipients = contacts::recipients(&conn, list_id)?.contacts;
+    drop(conn);
+
+    let prepared = Prepared::new(&content(&draft), known.clone())?;
+    let templates: Vec<Template> = [Some(&draft.subject), Some(&draft.html), draft.text.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|t| Template::parse(t))
+        .collect();
+    let attachments = draft
+        .attachments
+        .iter()
+        .map(|path| db.files().add(path))
+        .collect::<Result<Vec<_>>>()?;
+    for image in &draft.images {
+        db.files().read(image)?;
+    }
+    let shared_bytes: u64 = attachments
+        .iter()
+        .chain(&draft.images)
+        .map(|f| encoded_size(f.size))
+        .sum();
+
+    let mut summary = CampaignSummary {
+        id: 0,
+        recipients: recipients.len() as u32,
+        attachments: attachments.clone(),
+        with_own_file: 0,
+        without_own_file: Vec::new(),
+        honorifics: Vec::new(),
+        largest_message: 0,
+        too_large: false,
+    };
+    let mut own_files = BTreeMap::new();
+    let mut unencodable = Vec::new();
+    for Recipient {
+        address, fields, ..
+    } in &recipients
+    {
+        let values = values_of(address, fields);
+        let mail = prepared.personal(&values);
+        for c in draft
+            .charset
+            .unencodable([mail.subject.as_str(), &mail.html, &mail.text])
+        {
+            if !unencodable.contains(&c) {
+                unencodable.push(c);
+            }
+        }
+        for template in &templates {
+            for clash in template.honorific_clashes(&known, address, &values) {
+                if !summary.honorifics.contains(&clash) {
+                    summary.honorifics.push(clash);
+                }
+            }
+        }
+        let own = own_file(db, &draft, &known, &values)?;
+        match &own {
+            Some(file) => {
+                summary.with_own_file += 1;
+                own_files.insert(address.clone(), file.clone());
+            }
+            None if draft.attach_each.is_some() => summary.without_own_file.push(address.clone()),
+            None => {}
+        }
+        let size = (mail.html.len() + mail.text.len() + mail.subject.len()) as u64
+            + shared_bytes
+            + own.map_or(0, |f| encoded_size(f.size));
+        summary.largest_message = summary.largest_message.max(size);
+    }
+    if !unencodable.is_empty() {
+        return Err(Error::NotInCharset {
+            characters: unencodable,
+        });
+    }
+    summary.too_large = summary.largest_message > LARGE_MESSAGE_BYTES;
+    summary.id = insert(db, list_id, &draft, &attachments, &own_files)?;
+    Ok(summary)
+}
+
+/// The campaign's texts, as rendering takes them.
+fn content(draft: &Draft) -> Content {
+    Content {
+        subject: draft.subject.clone(),
+        html: draft.html.clone(),
+        text: draft.text.clone(),
+    }
+}
+
+/// About the size a file adds to a message: base64 grows it by a third, plus line breaks.
+fn encoded_size(size: u64) -> u64 {
+    size.div_ceil(57) * 78
+}
+
+fn own_file(
+    db: &Db,
+    draft: &Draft,
+    known: &Known,
+    values: &MergeValues,
+) -> Result<Option<StoredFile>> {
+    let Some(path) = draft
+        .attach_each
+        .as_ref()
+        .and_then(|each| each.file_for(known, values))
+    else {
+        return Ok(None);
+    };
+    if !path.is_file() {
+        return Ok(None);
+    }
+    db.files().add(&path).map(Some)
+}
+
+fn insert(
+    db: &Db,
+    list_id: i64,
+    draft: &Draft,
+    attachments: &[StoredFile],
+    own_files: &BTreeMap<String, StoredFile>,
+) -> Result<i64> {
     let now = db.now();
     db.with_tx(|tx| {
-        let list_id: i64 = tx
-            .query_row("SELECT id FROM lists WHERE name = ?1", [&draft.list], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or_else(|| Error::NoSuchList(draft.list.clone()))?;
         tx.execute(
-            "INSERT INTO campaigns (list_id, subject, html, from_addr, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![list_id, draft.subject, draft.html, draft.from, now],
+            "INSERT INTO campaigns (list_id, subject, html, text, from_addr, reply_to,
+                 unsubscribe, charset, attach_each, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                list_id,
+                draft.subject,
+                draft.html,
+                draft.text,
+                draft.from,
+                draft.reply_to,
+                draft.unsubscribe,
+                draft.charset.label().to_ascii_lowercase(),
+                draft.attach_each.as_ref().map(|e| &e.pattern),
+                now
+            ],
         )?;
-        Ok(tx.last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        let mut file = tx.prepare(
+            "INSERT INTO campaign_files (campaign_id, position, name, size, sha256, content_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let images = draft.images.iter().map(|f| (f, Some(image_cid(f))));
+        for (position, (f, cid)) in attachments
+            .iter()
+            .map(|f| (f, None))
+            .chain(images)
+            .enumerate()
+        {
+            file.execute(params![
+                id,
+                position as i64,
+                f.name,
+                f.size as i64,
+                f.sha256,
+                cid
+            ])?;
+        }
+        let mut own = tx.prepare(
+            "INSERT INTO recipient_files (campaign_id, address, name, size, sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (address, f) in own_files {
+            own.execute(params![id, address, f.name, f.size as i64, f.sha256])?;
+        }
+        Ok(id)
     })
 }
 
 pub fn get(conn: &rusqlite::Connection, id: i64) -> Result<Campaign> {
-    conn.query_row(
-        "SELECT c.id, c.list_id, l.name, c.subject, c.html, c.from_addr
-         FROM campaigns c JOIN lists l ON l.id = c.list_id WHERE c.id = ?1",
-        [id],
-        |r| {
-            Ok(Campaign {
-                id: r.get(0)?,
-                list_id: r.get(1)?,
-                list: r.get(2)?,
-                subject: r.get(3)?,
-                html: r.get(4)?,
-                from: r.get(5)?,
+    let mut campaign = conn
+        .query_row(
+            "SELECT c.id, c.list_id, l.name, c.subject, c.html, c.text, c.from_addr, c.reply_to,
+                    c.unsubscribe, c.charset, c.attach_each
+             FROM campaigns c JOIN lists l ON l.id = c.list_id WHERE c.id = ?1",
+            [id],
+            |r| {
+                Ok(Campaign {
+                    id: r.get(0)?,
+                    list_id: r.get(1)?,
+                    list: r.get(2)?,
+                    subject: r.get(3)?,
+                    html: r.get(4)?,
+                    text: r.get(5)?,
+                    from: r.get(6)?,
+                    reply_to: r.get(7)?,
+                    unsubscribe: r.get(8)?,
+                    charset: Charset::parse(&r.get::<_, String>(9)?).unwrap_or_default(),
+                    attach_each: r.get(10)?,
+                    files: Vec::new(),
+                    recipient_files: BTreeMap::new(),
+                })
+            },
+        )
+        .optional()?
+        .ok_or(Error::NoSuchCampaign(id))?;
+    let stored = |r: &rusqlite::Row, at: usize| -> rusqlite::Result<StoredFile> {
+        Ok(StoredFile {
+            name: r.get(at)?,
+            size: r.get::<_, i64>(at + 1)? as u64,
+            sha256: r.get(at + 2)?,
+        })
+    };
+    let mut files = conn.prepare(
+        "SELECT name, size, sha256, content_id FROM campaign_files
+         WHERE campaign_id = ?1 ORDER BY position",
+    )?;
+    campaign.files = files
+        .query_map([id], |r| {
+            Ok(CampaignFile {
+                file: stored(r, 0)?,
+                content_id: r.get(3)?,
             })
-        },
-    )
-    .optional()?
-    .ok_or(Error::NoSuchCampaign(id))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut own = conn.prepare(
+        "SELECT address, name, size, sha256 FROM recipient_files WHERE campaign_id = ?1",
+    )?;
+    campaign.recipient_files = own
+        .query_map([id], |r| Ok((r.get(0)?, stored(r, 1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(campaign)
 }

@@ -2,6 +2,8 @@
 //! reaches SQLite through `Db`; this module knows nothing of contacts or mail.
 
 pub mod campaigns;
+pub mod files;
+pub mod templates;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
@@ -42,6 +44,7 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
 pub struct Db {
     pool: Pool<SqliteConnectionManager>,
     clock: Arc<dyn Clock>,
+    files: files::Files,
 }
 
 pub type Conn = PooledConnection<SqliteConnectionManager>;
@@ -71,7 +74,9 @@ impl Db {
         let pool = Pool::builder().max_size(4).build(manager)?;
         let mut conn = pool.get()?;
         MIGRATIONS.to_latest(&mut conn)?;
-        Ok(Db { pool, clock })
+        // Stored files live beside the database, so one folder holds all of the app's data.
+        let files = files::Files::new(path.with_file_name("files"));
+        Ok(Db { pool, clock, files })
     }
 
     pub fn conn(&self) -> Result<Conn> {
@@ -100,6 +105,16 @@ impl Db {
     }
 
     /// Now, as stored in the database.
+    /// The content-addressed store of the files mails carry.
+    pub fn files(&self) -> &files::Files {
+        &self.files
+    }
+
+    /// Now, as the clock says, for a mail's Date header.
+    pub fn instant(&self) -> std::time::SystemTime {
+        self.clock.now().into()
+    }
+
     pub fn now(&self) -> String {
         self.clock.stamp()
     }

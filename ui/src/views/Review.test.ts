@@ -17,10 +17,16 @@ const plan: Plan = {
   subject: "年末のご挨拶",
   html: "<p>{{name}} 様</p>",
   from: "office@example.jp",
+  text: null,
+  reply_to: null,
+  unsubscribe: null,
+  charset: "utf-8",
+  custom_fields: [],
+  files: [],
   recipients: [
-    { address: "a@example.jp", name: "青木" },
-    { address: "b@example.jp", name: null },
-    { address: "c@other.example", name: "千葉" },
+    { address: "a@example.jp", name: "青木", values: {}, file: null },
+    { address: "b@example.jp", name: null, values: {}, file: null },
+    { address: "c@other.example", name: "千葉", values: {}, file: null },
   ],
 };
 

@@ -20,7 +20,18 @@ const plan: Plan = {
   subject: "s",
   html: "<p>{{name}} 様</p>",
   from: null,
-  recipients: Array.from({ length: 4 }, (_, i) => ({ address: `r${i}@example.jp`, name: null })),
+  text: null,
+  reply_to: null,
+  unsubscribe: null,
+  charset: "utf-8",
+  custom_fields: [],
+  files: [],
+  recipients: Array.from({ length: 4 }, (_, i) => ({
+    address: `r${i}@example.jp`,
+    name: null,
+    values: {},
+    file: null,
+  })),
 };
 
 /** Stands in for the backend: the test pushes progress and then settles the command. */

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ContactEdit } from "../bindings/ContactEdit";
 import type { ContactQuery } from "../bindings/ContactQuery";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { NewCampaign } from "../bindings/NewCampaign";
 
 vi.mock("@tauri-apps/api/core", async () => (await import("../../test/fakeCore")).fakeCore);
 const { fakeCore: core } = await import("../../test/fakeCore");
@@ -47,14 +48,24 @@ describe("api wrappers", () => {
     core.invoke.mockResolvedValue(null);
   });
 
+  const newCampaign: NewCampaign = {
+    list: "顧客",
+    subject: "s",
+    html: "<p>h</p>",
+    text: null,
+    from: null,
+    reply_to: null,
+    unsubscribe: null,
+    charset: "utf-8",
+    attachments: [],
+    images: [],
+    attach_each: null,
+  };
+
   it.each([
     ["list_lists", () => listLists(), undefined],
     ["list_contacts", () => listContacts("顧客"), { list: "顧客" }],
-    [
-      "create_campaign",
-      () => createCampaign({ list: "顧客", subject: "s", html: "<p>h</p>", from: null }),
-      { draft: { list: "顧客", subject: "s", html: "<p>h</p>", from: null } },
-    ],
+    ["create_campaign", () => createCampaign(newCampaign), { draft: newCampaign }],
     ["review_campaign", () => reviewCampaign(3), { campaign: 3 }],
     ["list_campaigns", () => listCampaigns(), undefined],
     ["campaign_deliveries", () => campaignDeliveries(4), { campaign: 4 }],

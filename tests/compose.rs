@@ -1,0 +1,310 @@
+//! Mail as recipients get it: each message built for a plan is parsed back with mail-parser and
+//! compared with a golden description of its headers and parts — merge fields, honorifics,
+//! inline images, attachments with Japanese names, per-recipient files, ISO-2022-JP — and
+//! hostile values never become markup.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{Workspace, golden};
+use mail_parser::{MessageParser, MimeHeaders, PartType};
+use serde_json::{Value, json};
+use shisa::clock::FixedClock;
+use shisa::compose::{Charset, NewCampaign, draft::image_cid};
+use shisa::review::{Plan, plan};
+use shisa::send::mailing::Mailing;
+use shisa::store::campaigns::{self, CampaignSummary};
+use shisa::{Db, Error};
+
+const CONTACTS: &str = "メールアドレス,氏名,会社名,顧客ID\n\
+    yamada@example.jp,山田 太郎,株式会社サンプル,C-001\n\
+    sato@example.co.jp,佐藤様,,C-002\n\
+    evil@example.net,<img src=x onerror=alert(1)>,</p><script>alert(2)</script>,C-003\n";
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n not really an image";
+
+/// A workspace whose clock is pinned, so Date headers are the same on every run.
+fn workspace() -> Workspace {
+    let ws = Workspace::new();
+    let clock = FixedClock(time::macros::datetime!(2026-11-27 09:00 UTC));
+    let db = Db::open_with_clock(&ws.db_path(), Arc::new(clock)).unwrap();
+    ws.import(&ws.file("contacts.csv", CONTACTS), "顧客");
+    Workspace { db, ..ws }
+}
+
+fn create(ws: &Workspace, new: NewCampaign) -> shisa::Result<CampaignSummary> {
+    campaigns::create(&ws.db, new)
+}
+
+fn campaign(html: &str) -> NewCampaign {
+    NewCampaign {
+        list: "顧客".into(),
+        subject: "{{氏名|ご担当者}}様へ 請求書のご案内".into(),
+        html: html.into(),
+        from: Some("Shisa 事務局 <office@example.jp>".into()),
+        ..NewCampaign::default()
+    }
+}
+
+/// The raw message one recipient of the campaign gets.
+fn message_for(ws: &Workspace, id: i64, address: &str) -> (Plan, Vec<u8>) {
+    let plan = plan::build(&ws.db, id).unwrap();
+    let recipient = plan
+        .snapshot
+        .recipients
+        .iter()
+        .find(|r| r.address == address)
+        .unwrap()
+        .clone();
+    let from = shisa::compose::draft::mailbox(plan.snapshot.from.as_deref().unwrap()).unwrap();
+    let raw = Mailing::new(&ws.db, &plan, from)
+        .unwrap()
+        .message(&recipient)
+        .unwrap()
+        .formatted();
+    (plan, raw)
+}
+
+/// A message as a tree of its parts: types, charsets, names, content ids and sizes.
+fn describe(message: &mail_parser::Message, index: u32) -> Value {
+    let part = &message.parts[index as usize];
+    let content_type = part.content_type().unwrap();
+    let mime = format!(
+        "{}/{}",
+        content_type.ctype(),
+        content_type.subtype().unwrap_or_default()
+    );
+    match &part.body {
+        PartType::Multipart(children) => json!({
+            "type": mime,
+            "parts": children.iter().map(|&c| describe(message, c)).collect::<Vec<_>>(),
+        }),
+        body => json!({
+            "type": mime,
+            "charset": content_type.attribute("charset"),
+            "name": part.attachment_name(),
+            "content_id": part.content_id(),
+            "disposition": part.content_disposition().map(|d| d.ctype().to_string()),
+            "size": match body {
+                PartType::Text(t) | PartType::Html(t) => t.len(),
+                PartType::Binary(b) | PartType::InlineBinary(b) => b.len(),
+                _ => 0,
+            },
+        }),
+    }
+}
+
+fn header(message: &mail_parser::Message, name: &str) -> Value {
+    message
+        .header_raw(name)
+        .map_or(Value::Null, |v| json!(v.trim()))
+}
+
+#[test]
+fn a_mail_with_every_part_parses_back_as_written() {
+    let ws = workspace();
+    let logo = ws.db.files().put("ロゴ.png", PNG).unwrap();
+    let invoices = ws.dir.path().join("請求書");
+    std::fs::create_dir(&invoices).unwrap();
+    std::fs::write(invoices.join("C-001.pdf"), b"%PDF-1.7 yamada").unwrap();
+    std::fs::write(invoices.join("C-003.pdf"), b"%PDF-1.7 evil").unwrap();
+    let terms = ws.file("ご利用規約 2026年版.pdf", b"%PDF-1.7 terms");
+
+    let html = format!(
+        "<p><img src=\"cid:{}\" alt=\"ロゴ\"></p><p>{{{{会社名|}}}}<br>{{{{氏名}}}}様</p>\
+         <p>今月の請求書をお送りします。</p>\
+         <table><tbody><tr><th>顧客ID</th><td>{{{{顧客ID}}}}</td></tr></tbody></table>\
+         <p><a class=\"shisa-button\" href=\"https://example.jp/pay\">お支払い</a></p>",
+        image_cid(&logo)
+    );
+    let mut new = campaign(&html);
+    new.reply_to = Some("経理 <keiri@example.jp>".into());
+    new.unsubscribe = Some("stop@example.jp".into());
+    new.attachments = vec![terms.to_string_lossy().into_owned()];
+    new.images = vec![logo.clone()];
+    new.attach_each = Some(
+        invoices
+            .join("{{顧客ID}}.pdf")
+            .to_string_lossy()
+            .into_owned(),
+    );
+    let summary = create(&ws, new).unwrap();
+    assert_eq!(summary.recipients, 3);
+    assert_eq!(summary.with_own_file, 2);
+    assert_eq!(summary.without_own_file, ["sato@example.co.jp"]);
+    assert!(!summary.too_large);
+
+    let (_, raw) = message_for(&ws, summary.id, "yamada@example.jp");
+    let text = String::from_utf8_lossy(&raw);
+    // Japanese file names both ways: RFC 2231 for the disposition, RFC 2047 for old Outlook.
+    assert!(text.contains("filename*0*=utf-8''"), "{text}");
+    assert!(text.contains("name=\"=?UTF-8?B?"), "{text}");
+    assert!(!text.contains("\n.") || !text.contains("\r\n.\r\n"));
+
+    let message = MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(message.subject(), Some("山田 太郎様へ 請求書のご案内"));
+    let html = message.body_html(0).unwrap();
+    assert!(
+        html.contains("株式会社サンプル<br>山田 太郎様</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("src=\"cid:{}\"", image_cid(&logo))),
+        "{html}"
+    );
+    let body = message.body_text(0).unwrap();
+    assert!(body.contains("山田 太郎様"), "{body}");
+    assert!(body.contains("C-001"), "{body}");
+    let files: Vec<(String, Vec<u8>)> = message
+        .attachments()
+        .filter(|a| a.content_id().is_none())
+        .map(|a| {
+            (
+                a.attachment_name().unwrap().to_string(),
+                a.contents().to_vec(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (
+                "ご利用規約 2026年版.pdf".to_string(),
+                b"%PDF-1.7 terms".to_vec()
+            ),
+            ("C-001.pdf".to_string(), b"%PDF-1.7 yamada".to_vec()),
+        ]
+    );
+
+    let described = json!({
+        "from": header(&message, "From"),
+        "to": header(&message, "To"),
+        "reply_to": message.reply_to().and_then(|r| r.first()).and_then(|a| a.address()),
+        "subject": message.subject(),
+        "date": message.date().map(|d| d.to_rfc3339()),
+        "message_id_domain": message.message_id().and_then(|id| id.split('@').nth(1)),
+        "list_unsubscribe": header(&message, "List-Unsubscribe"),
+        "mime": describe(&message, 0),
+    });
+    golden(
+        "compose/invoice.json",
+        &(serde_json::to_string_pretty(&described).unwrap() + "\n"),
+    );
+}
+
+#[test]
+fn contact_values_never_become_markup() {
+    let ws = workspace();
+    // Pasted HTML with everything a mail must not carry.
+    let pasted = "<p onmouseover=\"x()\">{{氏名}}様</p><script>alert(3)</script>\
+        <a href=\"javascript:alert(4)\">link</a><iframe src=\"https://x.example\"></iframe>\
+        <img src=\"https://tracker.example/p.gif\" onerror=\"alert(5)\"><p>{{会社名|}}</p>";
+    let summary = create(&ws, campaign(pasted)).unwrap();
+    let (_, raw) = message_for(&ws, summary.id, "evil@example.net");
+    let message = MessageParser::default().parse(&raw).unwrap();
+    let html = message.body_html(0).unwrap();
+    for bad in [
+        "<script",
+        "onerror=\"",
+        "onmouseover=\"",
+        "javascript:",
+        "<iframe",
+        "<img src=x",
+    ] {
+        assert!(!html.contains(bad), "{bad} in {html}");
+    }
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;様"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;/p&gt;&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{html}"
+    );
+    // The text part carries the values as they are: text cannot run anything.
+    let text = message.body_text(0).unwrap();
+    assert!(text.contains("<img src=x onerror=alert(1)>様"), "{text}");
+}
+
+#[test]
+fn a_name_that_ends_in_an_honorific_gets_no_second_one() {
+    let ws = workspace();
+    let summary = create(&ws, campaign("<p>{{氏名}}様</p>")).unwrap();
+    let clashes: Vec<(&str, &str)> = summary
+        .honorifics
+        .iter()
+        .map(|c| (c.address.as_str(), c.value.as_str()))
+        .collect();
+    assert_eq!(clashes, [("sato@example.co.jp", "佐藤様")]);
+    let (_, raw) = message_for(&ws, summary.id, "sato@example.co.jp");
+    let message = MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(message.subject(), Some("佐藤様へ 請求書のご案内"));
+    assert!(message.body_html(0).unwrap().contains(">佐藤様</p>"));
+}
+
+#[test]
+fn iso_2022_jp_lists_what_it_cannot_carry_and_sends_the_rest_in_jis() {
+    let ws = workspace();
+    let mut new = campaign("<p>{{氏名}}様</p><p>①のとおりです。</p>");
+    new.charset = Charset::Iso2022Jp;
+    match create(&ws, new.clone()) {
+        Err(Error::NotInCharset { characters }) => assert_eq!(characters, ['①']),
+        other => panic!("{other:?}"),
+    }
+    new.html = "<p>{{氏名}}様</p><p>いつもお世話になっております。10時〜12時</p>".into();
+    let summary = create(&ws, new).unwrap();
+    let (_, raw) = message_for(&ws, summary.id, "yamada@example.jp");
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("=?ISO-2022-JP?B?"), "{text}");
+    assert!(text.contains("charset=iso-2022-jp"), "{text}");
+    assert!(raw.iter().all(|b| b.is_ascii()), "7-bit throughout");
+    let message = MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(message.subject(), Some("山田 太郎様へ 請求書のご案内"));
+    let html = message.body_html(0).unwrap();
+    assert!(html.contains("山田 太郎様"), "{html}");
+    assert!(html.contains("10時～12時"), "{html}");
+}
+
+#[test]
+fn a_file_changed_in_the_store_is_never_sent() {
+    let ws = workspace();
+    let terms = ws.file("規約.pdf", b"%PDF-1.7 terms");
+    let mut new = campaign("<p>{{氏名}}様</p>");
+    new.attachments = vec![terms.to_string_lossy().into_owned()];
+    let summary = create(&ws, new).unwrap();
+    // The user's own copy may change: what is sent is the stored one.
+    std::fs::write(&terms, b"%PDF-1.7 changed").unwrap();
+    let (plan, raw) = message_for(&ws, summary.id, "yamada@example.jp");
+    let message = MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(
+        message.attachments().next().unwrap().contents(),
+        b"%PDF-1.7 terms"
+    );
+    // The stored copy itself damaged: the mailing refuses before anything is sent.
+    let stored = &summary.attachments[0];
+    let path = ws.dir.path().join("files").join(&stored.sha256);
+    std::fs::write(path, b"damaged").unwrap();
+    let from = shisa::compose::draft::mailbox("office@example.jp").unwrap();
+    assert!(matches!(
+        Mailing::new(&ws.db, &plan, from),
+        Err(Error::FileChanged { .. })
+    ));
+}
+
+#[test]
+fn unknown_fields_and_missing_images_are_refused_before_review() {
+    let ws = workspace();
+    assert!(matches!(
+        create(&ws, campaign("<p>{{部門}}</p>")),
+        Err(Error::UnknownMergeField { .. })
+    ));
+    assert!(matches!(
+        create(&ws, campaign("<p><img src=\"cid:nothing@shisa\"></p>")),
+        Err(Error::MissingImage(_))
+    ));
+    let mut pattern = campaign("<p>x</p>");
+    pattern.attach_each = Some("/請求書/固定.pdf".into());
+    assert!(matches!(create(&ws, pattern), Err(Error::BadPattern(_))));
+    assert!(campaigns::get(&*ws.db.conn().unwrap(), 1).is_err());
+}
