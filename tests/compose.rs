@@ -306,5 +306,77 @@ fn unknown_fields_and_missing_images_are_refused_before_review() {
     let mut pattern = campaign("<p>x</p>");
     pattern.attach_each = Some("/請求書/固定.pdf".into());
     assert!(matches!(create(&ws, pattern), Err(Error::BadPattern(_))));
-    assert!(campaigns::get(&*ws.db.conn().unwrap(), 1).is_err());
+    assert!(campaigns::get(&ws.db.conn().unwrap(), 1).is_err());
+}
+
+#[test]
+fn the_preview_shows_any_recipients_mail_before_anything_is_stored() {
+    let ws = workspace();
+    let logo = ws.db.files().put("logo.png", PNG).unwrap();
+    let invoices = ws.dir.path().join("請求書");
+    std::fs::create_dir(&invoices).unwrap();
+    std::fs::write(invoices.join("C-001.pdf"), b"%PDF-1.7 yamada").unwrap();
+    let pattern = invoices
+        .join("{{顧客ID}}.pdf")
+        .to_string_lossy()
+        .into_owned();
+    let mut new = campaign(&format!(
+        "<p><img src=\"cid:{}\"></p><p>{{{{氏名}}}}様</p>",
+        image_cid(&logo)
+    ));
+    new.images = vec![logo];
+    new.attach_each = Some(pattern.clone());
+
+    let sato = campaigns::preview(&ws.db, new.clone(), Some("sato@example.co.jp")).unwrap();
+    assert_eq!(
+        sato.recipients,
+        [
+            "evil@example.net",
+            "sato@example.co.jp",
+            "yamada@example.jp"
+        ]
+    );
+    assert_eq!(sato.subject, "佐藤様へ 請求書のご案内");
+    assert!(
+        sato.html.contains("src=\"data:image/png;base64,"),
+        "{}",
+        sato.html
+    );
+    assert!(!sato.html.contains("cid:"), "{}", sato.html);
+    assert!(sato.attachments.is_empty());
+    assert_eq!(
+        sato.honorifics.len(),
+        2,
+        "subject and body: {:?}",
+        sato.honorifics
+    );
+    let yamada = campaigns::preview(&ws.db, new.clone(), Some("yamada@example.jp")).unwrap();
+    assert_eq!(yamada.attachments, ["C-001.pdf"]);
+    let first = campaigns::preview(&ws.db, new.clone(), None).unwrap();
+    assert_eq!(first.address, "evil@example.net");
+    assert!(matches!(
+        campaigns::preview(&ws.db, new, Some("nobody@example.jp")),
+        Err(Error::NotARecipient(_))
+    ));
+
+    let files: Vec<(String, Option<String>)> = campaigns::own_files(&ws.db, "顧客", &pattern)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.address, f.file))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("evil@example.net".to_string(), None),
+            ("sato@example.co.jp".to_string(), None),
+            (
+                "yamada@example.jp".to_string(),
+                Some("C-001.pdf".to_string())
+            ),
+        ]
+    );
+    assert!(
+        campaigns::get(&ws.db.conn().unwrap(), 1).is_err(),
+        "nothing stored"
+    );
 }

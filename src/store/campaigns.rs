@@ -3,14 +3,16 @@
 //! it carries into the store.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
+use base64::Engine;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Db;
 use super::files::StoredFile;
-use crate::compose::draft::image_cid;
+use crate::compose::draft::{AttachEach, image_cid};
 use crate::compose::merge::{HonorificClash, Known, MergeValues, Template, values_of};
 use crate::compose::render::{Content, Prepared};
 use crate::compose::{Charset, Draft, NewCampaign};
@@ -68,21 +70,53 @@ pub struct CampaignSummary {
     pub too_large: bool,
 }
 
-/// Checks the campaign against its list, stores its files and the campaign itself.
-pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
+/// A draft checked against its list: ready to be previewed or stored.
+struct Checked {
+    list_id: i64,
+    known: Known,
+    draft: Draft,
+    recipients: Vec<Recipient>,
+    prepared: Prepared,
+}
+
+fn check(db: &Db, new: NewCampaign) -> Result<Checked> {
     let conn = db.conn()?;
     let list_id = contacts::list_id(&conn, &new.list)?;
     let known = Known::new(contacts::custom_fields(&conn, list_id)?);
     let draft = new.validate(&known)?;
     let recipients = contacts::recipients(&conn, list_id)?.contacts;
-    drop(conn);
-
     let prepared = Prepared::new(&content(&draft), known.clone())?;
-    let templates: Vec<Template> = [Some(&draft.subject), Some(&draft.html), draft.text.as_ref()]
-        .into_iter()
-        .flatten()
-        .map(|t| Template::parse(t))
-        .collect();
+    Ok(Checked {
+        list_id,
+        known,
+        draft,
+        recipients,
+        prepared,
+    })
+}
+
+impl Checked {
+    fn templates(&self) -> Vec<Template> {
+        let d = &self.draft;
+        [Some(&d.subject), Some(&d.html), d.text.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|t| Template::parse(t))
+            .collect()
+    }
+}
+
+/// Checks the campaign against its list, stores its files and the campaign itself.
+pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
+    let checked = check(db, new)?;
+    let Checked {
+        list_id,
+        known,
+        draft,
+        recipients,
+        prepared,
+    } = &checked;
+    let templates = checked.templates();
     let attachments = draft
         .attachments
         .iter()
@@ -111,7 +145,7 @@ pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
     let mut unencodable = Vec::new();
     for Recipient {
         address, fields, ..
-    } in &recipients
+    } in recipients
     {
         let values = values_of(address, fields);
         let mail = prepared.personal(&values);
@@ -124,13 +158,15 @@ pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
             }
         }
         for template in &templates {
-            for clash in template.honorific_clashes(&known, address, &values) {
+            for clash in template.honorific_clashes(known, address, &values) {
                 if !summary.honorifics.contains(&clash) {
                     summary.honorifics.push(clash);
                 }
             }
         }
-        let own = own_file(db, &draft, &known, &values)?;
+        let own = own_file(draft, known, &values)
+            .map(|path| db.files().add(&path))
+            .transpose()?;
         match &own {
             Some(file) => {
                 summary.with_own_file += 1;
@@ -150,8 +186,127 @@ pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
         });
     }
     summary.too_large = summary.largest_message > LARGE_MESSAGE_BYTES;
-    summary.id = insert(db, list_id, &draft, &attachments, &own_files)?;
+    summary.id = insert(db, *list_id, draft, &attachments, &own_files)?;
     Ok(summary)
+}
+
+/// One recipient's mail as the compose view previews it, before anything is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct MailPreview {
+    /// Every recipient, in the order a send takes them, to pick or step through.
+    pub recipients: Vec<String>,
+    pub address: String,
+    pub subject: String,
+    /// The HTML as sent, with inline images as `data:` URLs so the preview can show them.
+    pub html: String,
+    pub text: String,
+    /// The files this recipient gets: everyone's, then their own.
+    pub attachments: Vec<String>,
+    pub honorifics: Vec<HonorificClash>,
+    /// Characters of this mail the chosen charset cannot carry.
+    pub unencodable: Vec<String>,
+}
+
+/// The mail `address` (default: the first recipient) would get if the campaign were written
+/// now. Unknown merge fields and bad addresses are errors, as when writing it.
+pub fn preview(db: &Db, new: NewCampaign, address: Option<&str>) -> Result<MailPreview> {
+    let checked = check(db, new)?;
+    let recipient = match address {
+        Some(a) => checked
+            .recipients
+            .iter()
+            .find(|r| r.address.eq_ignore_ascii_case(a.trim()))
+            .ok_or_else(|| Error::NotARecipient(a.trim().to_string()))?,
+        None => checked.recipients.first().ok_or(Error::NoRecipients)?,
+    };
+    let draft = &checked.draft;
+    let values = values_of(&recipient.address, &recipient.fields);
+    let mail = checked.prepared.personal(&values);
+    let mut html = mail.html;
+    for image in &draft.images {
+        let url = data_url(&image.name, &db.files().read(image)?);
+        html = html.replace(&format!("cid:{}", image_cid(image)), &url);
+    }
+    let own = own_file(draft, &checked.known, &values).filter(|p| p.is_file());
+    let attachments = draft
+        .attachments
+        .iter()
+        .chain(own.as_ref())
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    let honorifics = checked
+        .templates()
+        .iter()
+        .flat_map(|t| t.honorific_clashes(&checked.known, &recipient.address, &values))
+        .collect();
+    let unencodable = draft
+        .charset
+        .unencodable([mail.subject.as_str(), &html, &mail.text])
+        .into_iter()
+        .map(String::from)
+        .collect();
+    Ok(MailPreview {
+        recipients: checked
+            .recipients
+            .iter()
+            .map(|r| r.address.clone())
+            .collect(),
+        address: recipient.address.clone(),
+        subject: mail.subject,
+        html,
+        text: mail.text,
+        attachments,
+        honorifics,
+        unencodable,
+    })
+}
+
+/// Which file the per-recipient pattern gives each recipient of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OwnFile {
+    pub address: String,
+    /// The file's name, if the pattern found one.
+    pub file: Option<String>,
+    #[ts(type = "number | null")]
+    pub size: Option<u64>,
+}
+
+pub fn own_files(db: &Db, list: &str, pattern: &str) -> Result<Vec<OwnFile>> {
+    let conn = db.conn()?;
+    let list_id = contacts::list_id(&conn, list)?;
+    let known = Known::new(contacts::custom_fields(&conn, list_id)?);
+    let each = AttachEach::parse(pattern.trim(), &known)?;
+    let recipients = contacts::recipients(&conn, list_id)?.contacts;
+    Ok(recipients
+        .into_iter()
+        .map(|r| {
+            let values = values_of(&r.address, &r.fields);
+            let found = each.file_for(&known, &values).and_then(|p| {
+                std::fs::metadata(&p)
+                    .ok()
+                    .filter(|m| m.is_file())
+                    .map(|m| (p, m))
+            });
+            OwnFile {
+                address: r.address,
+                file: found
+                    .as_ref()
+                    .and_then(|(p, _)| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned()),
+                size: found.map(|(_, m)| m.len()),
+            }
+        })
+        .collect())
+}
+
+/// A file's bytes as a `data:` URL, for showing an image inside the app.
+pub fn data_url(name: &str, bytes: &[u8]) -> String {
+    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("data:{mime};base64,{encoded}")
 }
 
 /// The campaign's texts, as rendering takes them.
@@ -168,23 +323,13 @@ fn encoded_size(size: u64) -> u64 {
     size.div_ceil(57) * 78
 }
 
-fn own_file(
-    db: &Db,
-    draft: &Draft,
-    known: &Known,
-    values: &MergeValues,
-) -> Result<Option<StoredFile>> {
-    let Some(path) = draft
+/// The recipient's own file, if the pattern names one that exists.
+fn own_file(draft: &Draft, known: &Known, values: &MergeValues) -> Option<PathBuf> {
+    draft
         .attach_each
         .as_ref()
         .and_then(|each| each.file_for(known, values))
-    else {
-        return Ok(None);
-    };
-    if !path.is_file() {
-        return Ok(None);
-    }
-    db.files().add(&path).map(Some)
+        .filter(|path| path.is_file())
 }
 
 fn insert(

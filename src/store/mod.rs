@@ -2,6 +2,7 @@
 //! reaches SQLite through `Db`; this module knows nothing of contacts or mail.
 
 pub mod campaigns;
+pub mod drafts;
 pub mod files;
 pub mod templates;
 
