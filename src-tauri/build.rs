@@ -40,6 +40,8 @@ fn main() {
         "discard_draft",
         "review_campaign",
         "send_plan",
+        "prepare_test_send",
+        "test_send",
         "list_campaigns",
         "campaign_deliveries",
         "get_settings",

@@ -380,3 +380,68 @@ fn the_preview_shows_any_recipients_mail_before_anything_is_stored() {
         "nothing stored"
     );
 }
+
+#[tokio::test]
+async fn a_test_send_goes_only_to_the_confirmed_addresses_with_a_marked_subject() {
+    use shisa::review::Confirmation;
+    use shisa::send::{Outbox, test_send};
+    let ws = workspace();
+    let new = campaign("<p>{{氏名}}様</p><p>本文</p>");
+    let own = ["me@example.jp".to_string(), "boss@example.jp".to_string()];
+    let mark = test_send::mark("ja");
+    let test =
+        test_send::prepare(&ws.db, new.clone(), &own, Some("yamada@example.jp"), mark).unwrap();
+    assert_eq!(test.to, own);
+    assert_eq!(test.subject, "[テスト] 山田 太郎様へ 請求書のご案内");
+    assert_eq!(test.sample, "yamada@example.jp");
+
+    let mailbox = ws.dir.path().join("mailbox");
+    let outbox = Outbox::practice(&mailbox).unwrap();
+    let send = |new: NewCampaign, digest: String| {
+        let (db, own, outbox) = (&ws.db, &own, &outbox);
+        async move {
+            let confirmation = Confirmation { digest };
+            test_send::send(
+                db,
+                new,
+                own,
+                Some("yamada@example.jp"),
+                mark,
+                &confirmation,
+                outbox,
+            )
+            .await
+        }
+    };
+    // A confirmation of something else sends nothing: another digest, or the mail changed.
+    assert!(matches!(
+        send(new.clone(), "0".repeat(64)).await,
+        Err(Error::WrongDigest)
+    ));
+    let mut changed = new.clone();
+    changed.subject = "変更後".into();
+    assert!(matches!(
+        send(changed, test.digest.clone()).await,
+        Err(Error::WrongDigest)
+    ));
+    assert!(!mailbox.exists() || std::fs::read_dir(&mailbox).unwrap().count() == 0);
+
+    let results = send(new, test.digest.clone()).await.unwrap();
+    assert!(results.iter().all(|r| r.sent), "{results:?}");
+    let mut to: Vec<String> = std::fs::read_dir(&mailbox)
+        .unwrap()
+        .map(|f| {
+            let raw = std::fs::read(f.unwrap().path()).unwrap();
+            let message = MessageParser::default().parse(&raw).unwrap();
+            assert_eq!(
+                message.subject(),
+                Some("[テスト] 山田 太郎様へ 請求書のご案内")
+            );
+            let to = message.to().unwrap().first().unwrap();
+            to.address().unwrap().to_string()
+        })
+        .collect();
+    to.sort();
+    assert_eq!(to, ["boss@example.jp", "me@example.jp"]);
+    assert!(shisa::history::campaigns(&ws.db).unwrap().is_empty());
+}

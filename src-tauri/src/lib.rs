@@ -65,6 +65,8 @@ pub fn run() {
             commands::compose::discard_draft,
             commands::review::review_campaign,
             commands::send::send_plan,
+            commands::send::prepare_test_send,
+            commands::send::test_send,
             commands::history::list_campaigns,
             commands::history::campaign_deliveries,
             commands::settings::get_settings,

@@ -90,6 +90,11 @@ impl Known {
             .or_else(|| self.custom.iter().find(|c| *c == name).cloned())
     }
 
+    /// The custom fields.
+    pub fn custom(&self) -> &[String] {
+        &self.custom
+    }
+
     /// Every name a user may write, labels first: what the editor offers.
     pub fn names(&self) -> Vec<String> {
         STANDARD

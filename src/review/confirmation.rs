@@ -16,15 +16,21 @@ pub struct Confirmation {
 /// Passes only when the confirmation names this plan and the campaign, its list and its
 /// contacts are still exactly what the plan froze.
 pub fn check(conn: &rusqlite::Connection, plan: &Plan, confirmation: &Confirmation) -> Result<()> {
+    names(plan, confirmation)?;
+    if plan::current_digest(conn, plan.snapshot.campaign_id)? != plan.digest {
+        return Err(Error::PlanChanged);
+    }
+    Ok(())
+}
+
+/// Passes only when the confirmation carries this plan's digest.
+pub fn names(plan: &Plan, confirmation: &Confirmation) -> Result<()> {
     let digest = confirmation.digest.trim();
     if digest.is_empty() {
         return Err(Error::NotConfirmed);
     }
     if !digest.eq_ignore_ascii_case(&plan.digest) {
         return Err(Error::WrongDigest);
-    }
-    if plan::current_digest(conn, plan.snapshot.campaign_id)? != plan.digest {
-        return Err(Error::PlanChanged);
     }
     Ok(())
 }

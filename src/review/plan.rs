@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::compose::Charset;
+use crate::compose::draft::image_cid;
 use crate::compose::merge::{Known, MergeValues, Template, values_of};
+use crate::compose::{Charset, NewCampaign};
 use crate::contacts;
 use crate::error::{Error, Result};
 use crate::store::Db;
@@ -162,6 +163,73 @@ pub fn build(db: &Db, campaign_id: i64) -> Result<Plan> {
         )?)
     })?;
     Ok(snapshot.into_plan(id, digest))
+}
+
+/// A test of a mail not yet written as a campaign: the snapshot its campaign would have,
+/// addressed only to `to` (the user's own addresses) with `sample`'s values and files (default:
+/// the first recipient), and `mark` before its subject. It is not stored: its digest is the
+/// confirmation, as for a campaign.
+pub fn test(
+    db: &Db,
+    new: NewCampaign,
+    to: &[String],
+    sample: Option<&str>,
+    mark: &str,
+) -> Result<Plan> {
+    let checked = campaigns::check(db, new)?;
+    let recipient = checked.recipient(sample)?;
+    let draft = &checked.draft;
+    if to.is_empty() {
+        return Err(Error::NoRecipients);
+    }
+    let addresses = to
+        .iter()
+        .map(|a| crate::compose::draft::mailbox(a.trim()).map(|m| m.email.to_string()))
+        .collect::<Result<Vec<_>>>()?;
+    let values = values_of(&recipient.address, &recipient.fields);
+    let own = checked
+        .own_file(&values)
+        .map(|path| db.files().add(&path))
+        .transpose()?;
+    let mut files = draft
+        .attachments
+        .iter()
+        .map(|path| {
+            Ok(CampaignFile {
+                file: db.files().add(path)?,
+                content_id: None,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    files.extend(draft.images.iter().map(|f| CampaignFile {
+        file: f.clone(),
+        content_id: Some(image_cid(f)),
+    }));
+    let snapshot = Snapshot {
+        campaign_id: 0,
+        list: draft.list.clone(),
+        subject: format!("{mark} {}", draft.subject),
+        html: draft.html.clone(),
+        text: draft.text.clone(),
+        from: draft.from.clone(),
+        reply_to: draft.reply_to.clone(),
+        unsubscribe: draft.unsubscribe.clone(),
+        charset: draft.charset,
+        custom_fields: checked.known.custom().to_vec(),
+        files,
+        recipients: addresses
+            .into_iter()
+            .map(|address| PlanRecipient {
+                address,
+                name: recipient.fields.name.clone(),
+                values: values.clone(),
+                file: own.clone(),
+            })
+            .collect(),
+        excluded: 0,
+    };
+    let digest = digest_of(&snapshot.json());
+    Ok(snapshot.into_plan(0, digest))
 }
 
 /// A plan exactly as it was frozen.

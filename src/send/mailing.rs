@@ -25,16 +25,22 @@ pub struct Mailing {
     db: Db,
 }
 
+/// The plan's texts, ready to be personalised.
+pub fn prepare(plan: &Plan) -> Result<Prepared> {
+    let snapshot = &plan.snapshot;
+    let content = Content {
+        subject: snapshot.subject.clone(),
+        html: snapshot.html.clone(),
+        text: snapshot.text.clone(),
+    };
+    Prepared::new(&content, Known::new(snapshot.custom_fields.clone()))
+}
+
 impl Mailing {
     /// Fails if a shared file is missing or no longer matches its hash: then nothing is sent.
     pub fn new(db: &Db, plan: &Plan, from: Mailbox) -> Result<Mailing> {
         let snapshot = &plan.snapshot;
-        let content = Content {
-            subject: snapshot.subject.clone(),
-            html: snapshot.html.clone(),
-            text: snapshot.text.clone(),
-        };
-        let prepared = Prepared::new(&content, Known::new(snapshot.custom_fields.clone()))?;
+        let prepared = prepare(plan)?;
         let mut attachments = Vec::new();
         let mut inline = Vec::new();
         for f in &snapshot.files {

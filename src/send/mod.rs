@@ -6,6 +6,7 @@ pub mod account;
 pub mod ledger;
 pub mod mailing;
 pub mod runner;
+pub mod test_send;
 pub mod transport;
 
 pub use account::{Security, SmtpAccount};

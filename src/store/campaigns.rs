@@ -70,16 +70,16 @@ pub struct CampaignSummary {
     pub too_large: bool,
 }
 
-/// A draft checked against its list: ready to be previewed or stored.
-struct Checked {
+/// A draft checked against its list: ready to be previewed, tested or stored.
+pub struct Checked {
     list_id: i64,
-    known: Known,
-    draft: Draft,
-    recipients: Vec<Recipient>,
+    pub known: Known,
+    pub draft: Draft,
+    pub recipients: Vec<Recipient>,
     prepared: Prepared,
 }
 
-fn check(db: &Db, new: NewCampaign) -> Result<Checked> {
+pub fn check(db: &Db, new: NewCampaign) -> Result<Checked> {
     let conn = db.conn()?;
     let list_id = contacts::list_id(&conn, &new.list)?;
     let known = Known::new(contacts::custom_fields(&conn, list_id)?);
@@ -96,6 +96,23 @@ fn check(db: &Db, new: NewCampaign) -> Result<Checked> {
 }
 
 impl Checked {
+    /// The recipient with this address, or the first one.
+    pub fn recipient(&self, address: Option<&str>) -> Result<&Recipient> {
+        match address {
+            Some(a) => self
+                .recipients
+                .iter()
+                .find(|r| r.address.eq_ignore_ascii_case(a.trim()))
+                .ok_or_else(|| Error::NotARecipient(a.trim().to_string())),
+            None => self.recipients.first().ok_or(Error::NoRecipients),
+        }
+    }
+
+    /// The recipient's own file, if the pattern names one that exists.
+    pub fn own_file(&self, values: &MergeValues) -> Option<PathBuf> {
+        own_file(&self.draft, &self.known, values)
+    }
+
     fn templates(&self) -> Vec<Template> {
         let d = &self.draft;
         [Some(&d.subject), Some(&d.html), d.text.as_ref()]
@@ -212,14 +229,7 @@ pub struct MailPreview {
 /// now. Unknown merge fields and bad addresses are errors, as when writing it.
 pub fn preview(db: &Db, new: NewCampaign, address: Option<&str>) -> Result<MailPreview> {
     let checked = check(db, new)?;
-    let recipient = match address {
-        Some(a) => checked
-            .recipients
-            .iter()
-            .find(|r| r.address.eq_ignore_ascii_case(a.trim()))
-            .ok_or_else(|| Error::NotARecipient(a.trim().to_string()))?,
-        None => checked.recipients.first().ok_or(Error::NoRecipients)?,
-    };
+    let recipient = checked.recipient(address)?;
     let draft = &checked.draft;
     let values = values_of(&recipient.address, &recipient.fields);
     let mail = checked.prepared.personal(&values);
