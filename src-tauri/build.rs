@@ -46,6 +46,7 @@ fn main() {
         "campaign_deliveries",
         "get_settings",
         "set_smtp",
+        "set_preferences",
         "open_practice_mailbox",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

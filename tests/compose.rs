@@ -445,3 +445,23 @@ async fn a_test_send_goes_only_to_the_confirmed_addresses_with_a_marked_subject(
     assert_eq!(to, ["boss@example.jp", "me@example.jp"]);
     assert!(shisa::history::campaigns(&ws.db).unwrap().is_empty());
 }
+
+#[test]
+fn a_message_over_the_preferred_size_is_pointed_out() {
+    use shisa::store::preferences::{self, Preferences};
+    let ws = workspace();
+    let big = ws.file("カタログ.pdf", vec![b'x'; 2 * 1024 * 1024]);
+    let mut new = campaign("<p>{{氏名}}様</p>");
+    new.attachments = vec![big.to_string_lossy().into_owned()];
+    let summary = create(&ws, new.clone()).unwrap();
+    assert!(summary.largest_message > 2 * 1024 * 1024);
+    assert!(!summary.too_large, "under the default 10 MB");
+    preferences::save(
+        &ws.db,
+        &Preferences {
+            large_message_mb: 1,
+        },
+    )
+    .unwrap();
+    assert!(create(&ws, new).unwrap().too_large);
+}

@@ -71,6 +71,7 @@ pub fn run() {
             commands::history::campaign_deliveries,
             commands::settings::get_settings,
             commands::settings::set_smtp,
+            commands::settings::set_preferences,
             commands::settings::open_practice_mailbox,
         ])
         .run(tauri::generate_context!())

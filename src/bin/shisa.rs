@@ -596,7 +596,7 @@ fn campaign_summary(summary: &CampaignSummary) -> String {
         summary.largest_message.div_ceil(1024)
     );
     if summary.too_large {
-        text += " (over 10 MB: servers may refuse it)";
+        text += " (larger than the warning size: servers may refuse it)";
     }
     for file in &summary.attachments {
         text += &format!(

@@ -12,15 +12,13 @@ use ts_rs::TS;
 
 use super::Db;
 use super::files::StoredFile;
+use super::preferences;
 use crate::compose::draft::{AttachEach, image_cid};
 use crate::compose::merge::{HonorificClash, Known, MergeValues, Template, values_of};
 use crate::compose::render::{Content, Prepared};
 use crate::compose::{Charset, Draft, NewCampaign};
 use crate::contacts::{self, Recipient};
 use crate::error::{Error, Result};
-
-/// Above this, a message is likely to be refused by the recipient's server.
-pub const LARGE_MESSAGE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// A file a campaign carries for everyone: an attachment, or an image the HTML shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -67,6 +65,7 @@ pub struct CampaignSummary {
     /// The largest message, in bytes as sent.
     #[ts(type = "number")]
     pub largest_message: u64,
+    /// Larger than the user's preference allows without a warning.
     pub too_large: bool,
 }
 
@@ -202,7 +201,7 @@ pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
             characters: unencodable,
         });
     }
-    summary.too_large = summary.largest_message > LARGE_MESSAGE_BYTES;
+    summary.too_large = summary.largest_message > preferences::load(db)?.large_message_bytes();
     summary.id = insert(db, *list_id, draft, &attachments, &own_files)?;
     Ok(summary)
 }

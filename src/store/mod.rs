@@ -4,6 +4,7 @@
 pub mod campaigns;
 pub mod drafts;
 pub mod files;
+pub mod preferences;
 pub mod templates;
 
 use std::path::{Path, PathBuf};

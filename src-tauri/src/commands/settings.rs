@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 use shisa::send::{Security, SmtpAccount};
+use shisa::store::preferences::{self, Preferences};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
@@ -38,18 +39,30 @@ pub struct Settings {
     /// `None`: practice mode, mail is written to the practice mailbox.
     pub smtp: Option<SmtpSettings>,
     pub practice_mailbox: String,
+    pub preferences: Preferences,
 }
 
-fn settings(state: &AppState) -> Settings {
-    Settings {
+fn settings(state: &AppState) -> IpcResult<Settings> {
+    Ok(Settings {
         smtp: state.smtp(),
         practice_mailbox: state.practice_mailbox().display().to_string(),
-    }
+        preferences: preferences::load(&state.db)?,
+    })
 }
 
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> IpcResult<Settings> {
-    Ok(settings(&state))
+    settings(&state)
+}
+
+/// Stores the user's preferences with their data.
+#[tauri::command]
+pub async fn set_preferences(
+    state: State<'_, AppState>,
+    preferences: Preferences,
+) -> IpcResult<Settings> {
+    preferences::save(&state.db, &preferences)?;
+    settings(&state)
 }
 
 /// Sets the server (checked first: a server without TLS must be this computer), or practice
@@ -63,7 +76,7 @@ pub async fn set_smtp(
         SmtpAccount::from(smtp.clone()).check()?;
     }
     *state.smtp.write().map_err(IpcError::internal)? = smtp;
-    Ok(settings(&state))
+    settings(&state)
 }
 
 /// Opens the practice mailbox folder in the system's file manager.

@@ -44,7 +44,11 @@ describe("Review", () => {
   });
 
   it("keeps the send button disabled until every recipient is confirmed", async () => {
-    backend({ smtp: null, practice_mailbox: "/home/u/practice" });
+    backend({
+      smtp: null,
+      practice_mailbox: "/home/u/practice",
+      preferences: { large_message_mb: 10 },
+    });
     const onsend = vi.fn();
     render(Review, { campaign: 7, busy: false, onsend, oncompose: () => {} });
 
@@ -75,7 +79,7 @@ describe("Review", () => {
     core.invoke.mockImplementation(async (command: string) =>
       command === "review_campaign"
         ? { ...plan, excluded: 2 }
-        : { smtp: null, practice_mailbox: "/p" },
+        : { smtp: null, practice_mailbox: "/p", preferences: { large_message_mb: 10 } },
     );
     render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
     expect(await screen.findByTestId("review-excluded")).toHaveTextContent(
@@ -87,13 +91,14 @@ describe("Review", () => {
     backend({
       smtp: { host: "smtp.example.jp", port: 587, security: "starttls", user: "u", password: "" },
       practice_mailbox: "/home/u/practice",
+      preferences: { large_message_mb: 10 },
     });
     render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
     expect(await screen.findByText(/smtp\.example\.jp/)).toBeInTheDocument();
   });
 
   it("does not allow a second send while one is running", async () => {
-    backend({ smtp: null, practice_mailbox: "/p" });
+    backend({ smtp: null, practice_mailbox: "/p", preferences: { large_message_mb: 10 } });
     render(Review, { campaign: 7, busy: true, onsend: () => {}, oncompose: () => {} });
     await fireEvent.click(await screen.findByTestId("review-confirm"));
     expect(screen.getByTestId("review-send")).toBeDisabled();

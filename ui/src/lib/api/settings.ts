@@ -1,3 +1,4 @@
+import type { Preferences } from "../bindings/Preferences";
 import type { Settings } from "../bindings/Settings";
 import type { SmtpSettings } from "../bindings/SmtpSettings";
 import { call } from "./ipc";
@@ -9,6 +10,11 @@ export function getSettings(): Promise<Settings> {
 /** `null` switches to practice mode: mail is written to the practice mailbox only. */
 export function setSmtp(smtp: SmtpSettings | null): Promise<Settings> {
   return call("set_smtp", { smtp });
+}
+
+/** Stores the user's preferences with their data. */
+export function setPreferences(preferences: Preferences): Promise<Settings> {
+  return call("set_preferences", { preferences });
 }
 
 /** Opens the practice mailbox folder in the system file manager. */
