@@ -25,6 +25,7 @@ fn main() {
         "list_suppressions",
         "export_contacts",
         "create_campaign",
+        "survey_campaign",
         "merge_fields",
         "preview_mail",
         "own_files",

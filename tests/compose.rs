@@ -14,7 +14,7 @@ use shisa::clock::FixedClock;
 use shisa::compose::{Charset, NewCampaign, draft::image_cid};
 use shisa::review::{Plan, plan};
 use shisa::send::mailing::Mailing;
-use shisa::store::campaigns::{self, CampaignSummary};
+use shisa::store::campaigns::{self, CreatedCampaign};
 use shisa::{Db, Error};
 
 const CONTACTS: &str = "メールアドレス,氏名,会社名,顧客ID\n\
@@ -33,7 +33,7 @@ fn workspace() -> Workspace {
     Workspace { db, ..ws }
 }
 
-fn create(ws: &Workspace, new: NewCampaign) -> shisa::Result<CampaignSummary> {
+fn create(ws: &Workspace, new: NewCampaign) -> shisa::Result<CreatedCampaign> {
     campaigns::create(&ws.db, new)
 }
 

@@ -50,6 +50,7 @@ pub fn run() {
             commands::contacts::list_suppressions,
             commands::contacts::export_contacts,
             commands::compose::create_campaign,
+            commands::compose::survey_campaign,
             commands::compose::merge_fields,
             commands::compose::preview_mail,
             commands::compose::own_files,

@@ -16,7 +16,7 @@ use shisa::import::{ImportOptions, ImportReport, MapColumn};
 use shisa::review::{Confirmation, plan};
 use shisa::send::mailing::Mailing;
 use shisa::send::{Outbox, SmtpAccount};
-use shisa::store::campaigns::CampaignSummary;
+use shisa::store::campaigns::CreatedCampaign;
 use shisa::store::templates::{self, MailTemplate};
 use shisa::{Db, Error, Result, history, import, store};
 
@@ -334,12 +334,7 @@ fn run(cli: Cli) -> Result<()> {
                 .iter()
                 .find(|r| r.address.eq_ignore_ascii_case(to.trim()))
                 .ok_or_else(|| Error::NotARecipient(to.trim().to_string()))?;
-            let from = match &plan.snapshot.from {
-                Some(from) => shisa::compose::draft::mailbox(from)?,
-                None => outbox(&db_path, None, None)?
-                    .default_from()
-                    .ok_or(Error::NoFromAddress)?,
-            };
+            let from = outbox(&db_path, None, None)?.sender(plan.snapshot.from.as_deref())?;
             let message = Mailing::new(&db, &plan, from)?
                 .message(recipient)?
                 .formatted();
@@ -588,7 +583,7 @@ fn suppress_command(db: &Db, out: &Output, command: SuppressCommand) -> Result<(
 }
 
 /// The import report for a person: what was read, what was stored, and every problem row.
-fn campaign_summary(summary: &CampaignSummary) -> String {
+fn campaign_summary(summary: &CreatedCampaign) -> String {
     let mut text = format!(
         "Campaign {}: {} recipients, largest message {} KB",
         summary.id,
@@ -657,6 +652,7 @@ fn template_command(db: &Db, out: &Output, command: TemplateCommand) -> Result<(
                 html: read(&html)?,
                 text: text.as_ref().map(read).transpose()?,
                 attach_each,
+                images: Vec::new(),
                 starter: false,
             };
             templates::save(db, &template)?;

@@ -95,11 +95,22 @@ impl Known {
         &self.custom
     }
 
-    /// Every name a user may write, labels first: what the editor offers.
+    /// Every name a user may write: labels, keys, custom fields.
     pub fn names(&self) -> Vec<String> {
+        let labels = STANDARD.iter().map(|(_, label)| label.to_string());
+        let keys = STANDARD.iter().map(|(key, _)| key.to_string());
+        labels
+            .chain(keys)
+            .chain(self.custom.iter().cloned())
+            .collect()
+    }
+
+    /// The names offered for inserting: the standard fields by their Japanese labels or by
+    /// their keys, then the custom fields.
+    pub fn offered(&self, japanese: bool) -> Vec<String> {
         STANDARD
             .iter()
-            .map(|(_, label)| label.to_string())
+            .map(|(key, label)| if japanese { label } else { key }.to_string())
             .chain(self.custom.iter().cloned())
             .collect()
     }

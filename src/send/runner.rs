@@ -54,10 +54,7 @@ pub async fn send(
         confirmation::check(&conn, &plan, confirmation)?;
         plan
     };
-    let from = match &plan.snapshot.from {
-        Some(from) => crate::compose::draft::mailbox(from)?,
-        None => outbox.default_from().ok_or(Error::NoFromAddress)?,
-    };
+    let from = outbox.sender(plan.snapshot.from.as_deref())?;
     let mailing = Mailing::new(db, &plan, from)?;
     outbox.check().await?;
     let queued = ledger::open(db, &plan)?;

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::mailing::{self, Mailing};
 use super::transport::Outbox;
 use crate::compose::NewCampaign;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::review::{Confirmation, confirmation, plan};
 use crate::store::Db;
 
@@ -82,10 +82,7 @@ pub async fn send(
 ) -> Result<Vec<TestResult>> {
     let plan = plan::test(db, new, to, sample, mark)?;
     confirmation::names(&plan, confirmation)?;
-    let from = match &plan.snapshot.from {
-        Some(from) => crate::compose::draft::mailbox(from)?,
-        None => outbox.default_from().ok_or(Error::NoFromAddress)?,
-    };
+    let from = outbox.sender(plan.snapshot.from.as_deref())?;
     let mailing = Mailing::new(db, &plan, from)?;
     outbox.check().await?;
     let mut results = Vec::new();

@@ -98,6 +98,14 @@ impl Outbox {
         }
     }
 
+    /// The sender of a plan's messages: the campaign's own From, else the account's address.
+    pub fn sender(&self, from: Option<&str>) -> Result<Mailbox> {
+        match from {
+            Some(from) => crate::compose::draft::mailbox(from),
+            None => self.default_from().ok_or(Error::NoFromAddress),
+        }
+    }
+
     /// Connects (TLS and login included) before anything is queued, so a wrong server or
     /// password is reported without touching a single recipient.
     pub async fn check(&self) -> Result<()> {

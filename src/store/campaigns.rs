@@ -48,10 +48,11 @@ pub struct Campaign {
     pub recipient_files: BTreeMap<String, StoredFile>,
 }
 
-/// What writing a campaign found, for the user to see before the review.
+/// What checking (and writing) a campaign found, for the user to see before the review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
-pub struct CampaignSummary {
+pub struct CreatedCampaign {
+    /// 0 when the campaign was only checked.
     #[ts(type = "number")]
     pub id: i64,
     pub recipients: u32,
@@ -65,8 +66,10 @@ pub struct CampaignSummary {
     /// The largest message, in bytes as sent.
     #[ts(type = "number")]
     pub largest_message: u64,
-    /// Larger than the user's preference allows without a warning.
+    /// Larger than `warn_above`, the user's preferred limit.
     pub too_large: bool,
+    #[ts(type = "number")]
+    pub warn_above: u64,
 }
 
 /// A draft checked against its list: ready to be previewed, tested or stored.
@@ -122,8 +125,18 @@ impl Checked {
     }
 }
 
-/// Checks the campaign against its list, stores its files and the campaign itself.
-pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
+/// Checks the campaign against its list and stores its files and the campaign itself.
+pub fn create(db: &Db, new: NewCampaign) -> Result<CreatedCampaign> {
+    examine(db, new, true)
+}
+
+/// Everything `create` would find, without storing the campaign: what the user sees before
+/// deciding to go on.
+pub fn survey(db: &Db, new: NewCampaign) -> Result<CreatedCampaign> {
+    examine(db, new, false)
+}
+
+fn examine(db: &Db, new: NewCampaign, store: bool) -> Result<CreatedCampaign> {
     let checked = check(db, new)?;
     let Checked {
         list_id,
@@ -147,7 +160,7 @@ pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
         .map(|f| encoded_size(f.size))
         .sum();
 
-    let mut summary = CampaignSummary {
+    let mut summary = CreatedCampaign {
         id: 0,
         recipients: recipients.len() as u32,
         attachments: attachments.clone(),
@@ -156,6 +169,7 @@ pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
         honorifics: Vec::new(),
         largest_message: 0,
         too_large: false,
+        warn_above: preferences::load(db)?.large_message_bytes(),
     };
     let mut own_files = BTreeMap::new();
     let mut unencodable = Vec::new();
@@ -201,8 +215,10 @@ pub fn create(db: &Db, new: NewCampaign) -> Result<CampaignSummary> {
             characters: unencodable,
         });
     }
-    summary.too_large = summary.largest_message > preferences::load(db)?.large_message_bytes();
-    summary.id = insert(db, *list_id, draft, &attachments, &own_files)?;
+    summary.too_large = summary.largest_message > summary.warn_above;
+    if store {
+        summary.id = insert(db, *list_id, draft, &attachments, &own_files)?;
+    }
     Ok(summary)
 }
 

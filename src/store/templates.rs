@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Db;
+use super::files::StoredFile;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -17,6 +18,8 @@ pub struct MailTemplate {
     pub text: Option<String>,
     /// The file name pattern of each recipient's own file, e.g. `{{顧客ID}}.pdf`.
     pub attach_each: Option<String>,
+    /// The images the HTML shows, in the store.
+    pub images: Vec<StoredFile>,
     /// Shipped with the app: read-only.
     pub starter: bool,
 }
@@ -117,6 +120,7 @@ fn starter(s: &Starter) -> MailTemplate {
         html: s.html.into(),
         text: None,
         attach_each: s.attach_each.map(Into::into),
+        images: Vec::new(),
         starter: true,
     }
 }
@@ -124,8 +128,9 @@ fn starter(s: &Starter) -> MailTemplate {
 /// The user's templates by name, then the starters.
 pub fn list(db: &Db) -> Result<Vec<MailTemplate>> {
     let conn = db.conn()?;
-    let mut stmt =
-        conn.prepare("SELECT name, subject, html, text, attach_each FROM templates ORDER BY name")?;
+    let mut stmt = conn.prepare(
+        "SELECT name, subject, html, text, attach_each, images FROM templates ORDER BY name",
+    )?;
     let own = stmt
         .query_map([], |r| {
             Ok(MailTemplate {
@@ -134,6 +139,7 @@ pub fn list(db: &Db) -> Result<Vec<MailTemplate>> {
                 html: r.get(2)?,
                 text: r.get(3)?,
                 attach_each: r.get(4)?,
+                images: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
                 starter: false,
             })
         })?
@@ -164,16 +170,18 @@ pub fn save(db: &Db, template: &MailTemplate) -> Result<()> {
     let now = db.now();
     db.with_tx(|tx| {
         tx.execute(
-            "INSERT INTO templates (name, subject, html, text, attach_each, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+            "INSERT INTO templates (name, subject, html, text, attach_each, images, created_at,
+                 updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
              ON CONFLICT (name) DO UPDATE SET subject = ?2, html = ?3, text = ?4,
-                 attach_each = ?5, updated_at = ?6",
+                 attach_each = ?5, images = ?6, updated_at = ?7",
             params![
                 name,
                 template.subject,
                 template.html,
                 template.text,
                 template.attach_each,
+                serde_json::to_string(&template.images).expect("files serialise"),
                 now
             ],
         )?;
@@ -216,6 +224,42 @@ pub fn delete(db: &Db, name: &str) -> Result<()> {
 mod tests {
     use super::*;
     use crate::compose::merge::{Known, Template};
+
+    #[test]
+    fn own_templates_keep_their_images_and_starters_stay_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("db")).unwrap();
+        let logo = db.files().put("logo.png", b"png").unwrap();
+        let mine = MailTemplate {
+            name: "月例".into(),
+            subject: "月例のご報告".into(),
+            html: "<p>x</p>".into(),
+            text: None,
+            attach_each: None,
+            images: vec![logo],
+            starter: false,
+        };
+        save(&db, &mine).unwrap();
+        assert_eq!(get(&db, "月例").unwrap(), mine);
+        assert!(matches!(
+            save(
+                &db,
+                &MailTemplate {
+                    name: "お知らせ".into(),
+                    ..mine.clone()
+                }
+            ),
+            Err(Error::DuplicateTemplate(_))
+        ));
+        let copy = duplicate(&db, "お知らせ", "お知らせ（春）").unwrap();
+        assert!(!copy.starter);
+        assert!(matches!(
+            delete(&db, "お知らせ"),
+            Err(Error::NoSuchTemplate(_))
+        ));
+        delete(&db, "月例").unwrap();
+        assert_eq!(list(&db).unwrap().iter().filter(|t| !t.starter).count(), 1);
+    }
 
     #[test]
     fn starters_use_only_standard_fields_or_the_customer_id() {

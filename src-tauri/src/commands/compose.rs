@@ -7,7 +7,7 @@ use shisa::compose::draft::image_cid;
 use shisa::compose::merge::Known;
 use shisa::compose::sanitize::sanitize;
 use shisa::contacts;
-use shisa::store::campaigns::{self, CampaignSummary, MailPreview, OwnFile};
+use shisa::store::campaigns::{self, CreatedCampaign, MailPreview, OwnFile};
 use shisa::store::drafts;
 use shisa::store::files::StoredFile;
 use shisa::store::templates::{self, MailTemplate};
@@ -22,7 +22,7 @@ use crate::state::{AppState, blocking};
 pub async fn create_campaign(
     state: State<'_, AppState>,
     draft: NewCampaign,
-) -> IpcResult<CampaignSummary> {
+) -> IpcResult<CreatedCampaign> {
     let db = state.db.clone();
     blocking(move || {
         let summary = campaigns::create(&db, draft)?;
@@ -32,14 +32,40 @@ pub async fn create_campaign(
     .await
 }
 
-/// The merge fields a mail to this list may use: the standard ones and the list's custom ones.
+/// What `create_campaign` would find, without writing the campaign: shown before going on.
 #[tauri::command]
-pub async fn merge_fields(state: State<'_, AppState>, list: String) -> IpcResult<Vec<String>> {
+pub async fn survey_campaign(
+    state: State<'_, AppState>,
+    draft: NewCampaign,
+) -> IpcResult<CreatedCampaign> {
+    let db = state.db.clone();
+    blocking(move || campaigns::survey(&db, draft)).await
+}
+
+/// The merge fields of a list: those the editor offers (in the user's language: 氏名 or name),
+/// and every name a mail may use.
+#[derive(Debug, Serialize, TS)]
+#[ts(export)]
+pub struct MergeFields {
+    pub offered: Vec<String>,
+    pub accepted: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn merge_fields(
+    state: State<'_, AppState>,
+    list: String,
+    locale: String,
+) -> IpcResult<MergeFields> {
     let db = state.db.clone();
     blocking(move || {
         let conn = db.conn()?;
         let list_id = contacts::list_id(&conn, &list)?;
-        Ok(Known::new(contacts::custom_fields(&conn, list_id)?).names())
+        let known = Known::new(contacts::custom_fields(&conn, list_id)?);
+        Ok(MergeFields {
+            offered: known.offered(locale.starts_with("ja")),
+            accepted: known.names(),
+        })
     })
     .await
 }

@@ -2,20 +2,23 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ContactEdit } from "../bindings/ContactEdit";
 import type { ContactQuery } from "../bindings/ContactQuery";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { MailTemplate } from "../bindings/MailTemplate";
 import type { NewCampaign } from "../bindings/NewCampaign";
+import type { StoredFile } from "../bindings/StoredFile";
 
 vi.mock("@tauri-apps/api/core", async () => (await import("../../test/fakeCore")).fakeCore);
 const { fakeCore: core } = await import("../../test/fakeCore");
 
 const { campaignDeliveries, listCampaigns } = await import("./history");
-const { createCampaign } = await import("./compose");
+const compose = await import("./compose");
+const { createCampaign } = compose;
 const { cancelImport, defaultImportOptions, importContacts, saveProblemRows } =
   await import("./import");
 const contacts = await import("./contacts");
 const { listContacts, listLists } = contacts;
 const { reviewCampaign } = await import("./review");
 const { sendPlan } = await import("./send");
-const { getSettings, openPracticeMailbox, setSmtp } = await import("./settings");
+const { getSettings, openPracticeMailbox, setPreferences, setSmtp } = await import("./settings");
 const { toIpcError } = await import("./ipc");
 
 const query: ContactQuery = {
@@ -61,17 +64,74 @@ describe("api wrappers", () => {
     images: [],
     attach_each: null,
   };
+  const image: StoredFile = { name: "logo.png", size: 68, sha256: "ab12" };
+  const template: MailTemplate = {
+    name: "月次",
+    subject: "s",
+    html: "<p>h</p>",
+    text: null,
+    attach_each: null,
+    images: [],
+    starter: false,
+  };
 
   it.each([
     ["list_lists", () => listLists(), undefined],
     ["list_contacts", () => listContacts("顧客"), { list: "顧客" }],
     ["create_campaign", () => createCampaign(newCampaign), { draft: newCampaign }],
+    ["merge_fields", () => compose.mergeFields("顧客", "ja"), { list: "顧客", locale: "ja" }],
+    ["survey_campaign", () => compose.surveyCampaign(newCampaign), { draft: newCampaign }],
+    [
+      "prepare_test_send",
+      () => compose.prepareTestSend(newCampaign, ["me@example.jp"], null, "ja"),
+      { draft: newCampaign, to: ["me@example.jp"], sample: null, locale: "ja" },
+    ],
+    [
+      "test_send",
+      () => compose.testSend(newCampaign, ["me@example.jp"], null, "ja", { digest: "ab" }),
+      {
+        draft: newCampaign,
+        to: ["me@example.jp"],
+        sample: null,
+        locale: "ja",
+        confirmation: { digest: "ab" },
+      },
+    ],
+    [
+      "preview_mail",
+      () => compose.previewMail(newCampaign, "a@example.jp"),
+      { draft: newCampaign, address: "a@example.jp" },
+    ],
+    [
+      "own_files",
+      () => compose.ownFiles("顧客", "C:\\請求書\\{{顧客ID}}.pdf"),
+      { list: "顧客", pattern: "C:\\請求書\\{{顧客ID}}.pdf" },
+    ],
+    ["store_image", () => compose.storeImage("/tmp/logo.png"), { path: "/tmp/logo.png" }],
+    ["image_urls", () => compose.imageUrls([image]), { images: [image] }],
+    ["sanitize_html", () => compose.sanitizeHtml("<p>x</p>"), { html: "<p>x</p>" }],
+    ["list_templates", () => compose.listTemplates(), undefined],
+    ["save_template", () => compose.saveTemplate(template), { template }],
+    [
+      "duplicate_template",
+      () => compose.duplicateTemplate("お知らせ", "お知らせ 2"),
+      { name: "お知らせ", newName: "お知らせ 2" },
+    ],
+    ["delete_template", () => compose.deleteTemplate("月次"), { name: "月次" }],
+    ["save_draft", () => compose.saveDraft(newCampaign), { draft: newCampaign }],
+    ["load_draft", () => compose.loadDraft(), undefined],
+    ["discard_draft", () => compose.discardDraft(), undefined],
     ["review_campaign", () => reviewCampaign(3), { campaign: 3 }],
     ["list_campaigns", () => listCampaigns(), undefined],
     ["campaign_deliveries", () => campaignDeliveries(4), { campaign: 4 }],
     ["get_settings", () => getSettings(), undefined],
     ["set_smtp", () => setSmtp(null), { smtp: null }],
     ["open_practice_mailbox", () => openPracticeMailbox(), undefined],
+    [
+      "set_preferences",
+      () => setPreferences({ large_message_mb: 20 }),
+      { preferences: { large_message_mb: 20 } },
+    ],
     ["cancel_import", () => cancelImport(), undefined],
     [
       "save_problem_rows",
