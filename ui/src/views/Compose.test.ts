@@ -421,6 +421,61 @@ describe("Compose", () => {
     expect(lastCall("own_files").pattern).toBe("C:\\請求書\\{{顧客ID}}_請求書.pdf");
   });
 
+  it("test-sends to the user's own addresses only after showing what goes where", async () => {
+    backend({
+      prepare_test_send: ({ to, sample }) => ({
+        digest: "d1",
+        to,
+        subject: "[テスト] 青木様 ご案内",
+        sample: sample ?? RECIPIENTS[0],
+      }),
+      test_send: ({ to }) =>
+        (to as string[]).map((address) => ({ address, sent: true, reply: "250 OK" })),
+    });
+    await renderCompose();
+    await writeMail();
+    await waitFor(() =>
+      expect(screen.getByTestId("compose-preview-subject")).toHaveTextContent("ご案内"),
+    );
+    await type("compose-test-to", "me@example.jp, boss@example.jp");
+    await fireEvent.click(screen.getByTestId("compose-test-prepare"));
+
+    const confirm = await screen.findByTestId("compose-test-confirm");
+    expect(confirm).toHaveTextContent("2 件のアドレスに送ります");
+    expect(screen.getByTestId("compose-test-subject")).toHaveTextContent("[テスト] 青木様 ご案内");
+    expect(lastCall("prepare_test_send")).toMatchObject({
+      to: ["me@example.jp", "boss@example.jp"],
+      sample: RECIPIENTS[0],
+      locale: "ja",
+    });
+    expect(calls("test_send")).toHaveLength(0);
+
+    await fireEvent.click(screen.getByTestId("compose-test-send"));
+    const results = await screen.findByTestId("compose-test-results");
+    expect(results).toHaveTextContent("me@example.jp に送りました。");
+    expect(lastCall("test_send")).toMatchObject({
+      to: ["me@example.jp", "boss@example.jp"],
+      confirmation: { digest: "d1" },
+    });
+    expect(screen.queryByTestId("compose-test-confirm")).toBeNull();
+  });
+
+  it("takes a whole path pasted as the file name as its folder and name", async () => {
+    backend();
+    await renderCompose();
+    await type("compose-each-pattern", "/home/u/請求書/{{顧客ID}}.pdf");
+    await waitFor(() =>
+      expect(screen.getByTestId("compose-each-pattern")).toHaveValue("{{顧客ID}}.pdf"),
+    );
+    expect(screen.getByTitle("/home/u/請求書")).toBeInTheDocument();
+    await waitFor(() =>
+      expect(lastCall("own_files")).toEqual({
+        list: "顧客",
+        pattern: "/home/u/請求書/{{顧客ID}}.pdf",
+      }),
+    );
+  });
+
   it("restores the autosaved draft with its images, and discards it on request", async () => {
     const logo = { name: "logo.png", size: 68, sha256: "ab12" };
     const saved: NewCampaign = {

@@ -341,6 +341,18 @@ export const en: Messages = {
       colFile: "File sent",
       noFile: "Not found",
     },
+    test: {
+      title: "Test send",
+      hint: "Sends the mail to your own addresses with “[TEST]” before the subject. Merge fields are filled with the previewed recipient's values.",
+      to: "Send to (your own addresses, separated by commas)",
+      prepare: "Check the test send",
+      confirmLead: "The mail goes to these {count, number} addresses.",
+      subject: "Subject",
+      sample: "Merge values of",
+      send: "Send the test",
+      sent: "Sent to {address}.",
+      failed: "Could not send to {address}: {reply}",
+    },
     preview: {
       title: "Preview",
       waiting: "Once a recipient list, a subject and a body are filled in, the mail appears here.",
@@ -490,6 +502,9 @@ export const en: Messages = {
     save: "Save",
     saving: "Saving…",
     saved: "Settings saved.",
+    largeMessage: "Warn about large mail (MB)",
+    largeMessageHint:
+      "A mail larger than this is pointed out before the review. Many mail servers refuse mail over 10 MB.",
     language: "Language",
   },
   editor: {

@@ -341,6 +341,18 @@ export const ja = {
       colFile: "送るファイル",
       noFile: "見つかりません",
     },
+    test: {
+      title: "テスト送信",
+      hint: "ご自分のアドレスに、件名に「[テスト]」を付けて送ります。差し込み項目には、プレビュー中の宛先の内容が入ります。",
+      to: "送り先（ご自分のアドレス。複数はカンマ区切り）",
+      prepare: "テスト送信の内容を確認",
+      confirmLead: "次の {count, number} 件のアドレスに送ります。",
+      subject: "件名",
+      sample: "差し込みの内容",
+      send: "テスト送信する",
+      sent: "{address} に送りました。",
+      failed: "{address} に送れませんでした: {reply}",
+    },
     preview: {
       title: "プレビュー",
       waiting: "宛先リスト・件名・本文を入力すると、届くメールがここに表示されます。",
@@ -490,6 +502,9 @@ export const ja = {
     save: "保存する",
     saving: "保存中…",
     saved: "設定を保存しました。",
+    largeMessage: "大きなメールの警告（MB）",
+    largeMessageHint:
+      "1 通のメールがこの大きさを超えると、確認へ進む前にお知らせします。多くのメールサーバーは 10 MB を超えるメールを受け取りません。",
     language: "表示言語",
   },
   editor: {
