@@ -1,7 +1,9 @@
 // The whole user workflow through the real app's UI, twice in one session. First in practice
-// mode, the default: import a CSV, compose, confirm, send, history, then the mail as written
-// to the practice mailbox, with nothing sent to the SMTP peer. Then the same with SMTP
-// settings, and the mail as the SMTP peer received it. Last, an office workbook through the
+// mode, the default: import a CSV, compose in the editor (a merge field, bold text) and
+// preview it as two recipients, confirm, send, history, then the mail as written to the
+// practice mailbox, with nothing sent to the SMTP peer. Then the same with SMTP settings,
+// each recipient's own invoice found by 顧客ID and a test send to the user's own address,
+// and the mail as the SMTP peer received it. Last, an office workbook through the
 // import wizard (a cover sheet, a title block, a header the app cannot guess and a column
 // mapped by hand); then the contacts list: a search, an edit in place, a tag, and the mark of
 // an address put on the suppression list. Started by run.mjs, which provides the driver, the
@@ -24,6 +26,8 @@
 //   contacts-status (data-status)
 //   suppression-addresses                           the suppression list
 //   suppression-reason suppression-add suppression-entry
+//   editor-body editor-fields editor-field-<n>     the mail editor
+//   editor-bold
 //   compose-* review-* send-* settings-* history-*  the later steps
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -61,10 +65,14 @@ const SMTP = {
   // The SMTP user is not an address, so the campaign must name its sender.
   from: 'office@example.jp',
   recipients: [
-    { email: 'yamada@example.jp', name: '山田 太郎' },
-    { email: 'suzuki@example.jp', name: '鈴木 花子' },
-    { email: 'sato@example.co.jp', name: '佐藤 一郎' },
+    { email: 'yamada@example.jp', name: '山田 太郎', id: 'C-001' },
+    { email: 'suzuki@example.jp', name: '鈴木 花子', id: 'C-002' },
+    { email: 'sato@example.co.jp', name: '佐藤 一郎', id: 'C-003' },
   ],
+  // Each recipient's own invoice, found by 顧客ID; none is there for the last one.
+  invoices: ['C-001', 'C-002'],
+  // A test send to the user's own address comes before the campaign.
+  testTo: 'me@example.jp',
 };
 // An office's customer workbook: a cover sheet, then the list under a title block. The title
 // block names the office's own company under 会社名, which makes that row look like a header;
@@ -196,21 +204,98 @@ function campaignSteps(c) {
 
   step(`${c.label}import: a UTF-8 CSV of ${c.recipients.length} contacts`, async () => {
     const csv = path.join(runDir, c.csv);
-    const rows = c.recipients.map((r) => `${r.email},${r.name}`);
-    fs.writeFileSync(csv, ['email,name', ...rows, ''].join('\r\n'));
+    const header = c.invoices ? 'email,name,顧客ID' : 'email,name';
+    const rows = c.recipients.map((r) => [r.email, r.name, ...(c.invoices ? [r.id] : [])].join(','));
+    fs.writeFileSync(csv, [header, ...rows, ''].join('\r\n'));
 
     await startImport(csv, c.list);
     await click('import-commit');
     await waitForText('import-result', count);
   });
 
-  step(`${c.label}compose: a merged HTML mail to the list`, async () => {
+  step(`${c.label}compose: a formatted mail with a merge field, written in the editor`, async () => {
     await click('step-compose');
     await choose('compose-list', c.list);
     await fill('compose-subject', c.subject);
     await fill('compose-from', c.from);
-    await fill('compose-html', '<p>{{name}} 様</p><p>本文</p>');
+    const body = await $id('editor-body');
+    await body.waitForClickable();
+    await body.click();
+    // The form keeps the last mail written; this one starts from an empty body.
+    await browser.keys(['Control', 'a']);
+    await browser.keys('Backspace');
+    await click('editor-fields');
+    await click('editor-field-0'); // 氏名, the first field the list offers
+    await browser.keys(' 様');
+    await browser.keys('Enter');
+    await click('editor-bold');
+    await browser.keys('本文');
+    await browser.waitUntil(async () => (await body.getHTML()).includes('<strong>本文</strong>'), {
+      timeoutMsg: 'the editor did not take the bold text',
+    });
+    const html = await body.getHTML();
+    assert.equal((html.match(/data-merge-field="氏名"/g) ?? []).length, 1, `one 氏名 chip in ${html}`);
+    assert.equal((html.match(/<strong>本文<\/strong>/g) ?? []).length, 1, `the body once in ${html}`);
+  });
+
+  if (c.invoices) {
+    step('compose files: each recipient gets their own invoice, and who has none is shown', async () => {
+      const folder = path.join(runDir, '請求書');
+      fs.mkdirSync(folder, { recursive: true });
+      for (const id of c.invoices) fs.writeFileSync(path.join(folder, `${id}.pdf`), `%PDF-1.7 ${id}`);
+      // A whole path typed as the file name sets the folder too.
+      await fill('compose-each-pattern', path.join(folder, '{{顧客ID}}.pdf'));
+      await browser.waitUntil(async () => (await browser.$$(byId('compose-own-file')).length) === 3, {
+        timeoutMsg: 'the table of own files did not show every recipient',
+      });
+      const missing = [];
+      for (const row of await browser.$$(byId('compose-own-file'))) {
+        if ((await row.getAttribute('data-missing')) === 'true') missing.push(await row.getText());
+      }
+      assert.equal(missing.length, 1);
+      assert.match(missing[0], /sato@example\.co\.jp/);
+    });
+  }
+
+  step(`${c.label}compose preview: two recipients, each with their own name`, async () => {
+    const sorted = [...c.recipients].sort((a, b) => a.email.localeCompare(b.email));
+    for (const [i, recipient] of sorted.slice(0, 2).entries()) {
+      if (i > 0) await click('compose-preview-next');
+      await browser.waitUntil(
+        async () => textOf(await $id('compose-preview-frame').getAttribute('srcdoc')).includes(`${recipient.name} 様`),
+        { timeoutMsg: `the preview did not show ${recipient.name}'s mail` },
+      );
+      assert.equal(await $id('compose-preview-recipient').getValue(), recipient.email);
+    }
+  });
+
+  if (c.testTo) {
+    step('compose test send: to the own address only, its subject marked', async () => {
+      const before = peerFiles().filter((f) => f.endsWith('.json')).length;
+      await fill('compose-test-to', c.testTo);
+      await click('compose-test-prepare');
+      await waitForText('compose-test-subject', /^\[テスト\]/);
+      await click('compose-test-send');
+      await waitForText('compose-test-results', /送りました/);
+      const envelopes = peerFiles().filter((f) => f.endsWith('.json'));
+      assert.equal(envelopes.length, before + 1, 'one test mail');
+      const file = envelopes[envelopes.length - 1];
+      const envelope = JSON.parse(fs.readFileSync(path.join(smtp.dir, file), 'utf8'));
+      assert.deepEqual(envelope.to, [c.testTo]);
+      const mail = await simpleParser(fs.readFileSync(path.join(smtp.dir, file.replace('.json', '.eml'))));
+      assert.match(mail.subject, /^\[テスト\] /);
+      // Kept apart from the campaign's own mails, which the peer step counts.
+      for (const f of [file, file.replace('.json', '.eml')]) fs.renameSync(path.join(smtp.dir, f), path.join(runDir, `test-${f}`));
+    });
+  }
+
+  step(`${c.label}compose: goes on to the review`, async () => {
     await click('compose-submit');
+    // Mails that lack a file of their own are pointed out first.
+    if (c.invoices) {
+      await waitForText('compose-warnings', /sato@example\.co\.jp/);
+      await click('compose-continue');
+    }
   });
 
   const mode = c.practice ? 'practice mode' : 'the mail server';
@@ -455,8 +540,12 @@ async function checkMails(files, c) {
     assert.equal(mail.from?.value[0]?.address, c.from, `${name}: From`);
     assert.equal(mail.subject, c.subject);
     assert.ok(mail.html, `${name}: has an HTML part`);
-    assert.ok(mail.html.includes(`${recipient.name} 様`), `${name}: name merged into the HTML`);
-    assert.ok(mail.html.includes('本文'), `${name}: body kept`);
+    assert.ok(textOf(mail.html).includes(`${recipient.name} 様`), `${name}: name merged into the HTML`);
+    assert.ok(mail.html.includes('<strong>本文</strong>'), `${name}: the bold body kept`);
+    assert.ok(mail.text?.includes(`${recipient.name} 様`), `${name}: a text part, merged too`);
+    const files = mail.attachments.map((a) => [a.filename, a.content.toString()]);
+    const own = c.invoices?.includes(recipient.id) ? [[`${recipient.id}.pdf`, `%PDF-1.7 ${recipient.id}`]] : [];
+    assert.deepEqual(files, own, `${name}: exactly the recipient's own file`);
   }
   assert.deepEqual([...to.values()].sort(), c.recipients.map((r) => r.email).sort());
   return to;
@@ -465,6 +554,11 @@ async function checkMails(files, c) {
 /** What the SMTP peer received: NNNNNN.eml and .json per mail, and any mail still arriving. */
 function peerFiles() {
   return fs.readdirSync(smtp.dir).filter((f) => /^(\d{6}\.(eml|json)|\.partial-.*)$/.test(f)).sort();
+}
+
+/** The text of some HTML, its tags left out (a merged field sits in a span of its own). */
+function textOf(html) {
+  return (html ?? '').replace(/<[^>]*>/g, '');
 }
 
 function byId(id) {

@@ -460,10 +460,13 @@ describe("Compose", () => {
     expect(screen.queryByTestId("compose-test-confirm")).toBeNull();
   });
 
-  it("takes a whole path pasted as the file name as its folder and name", async () => {
+  it("takes a path pasted or typed as the file name as its folder and name", async () => {
     backend();
     await renderCompose();
-    await type("compose-each-pattern", "/home/u/請求書/{{顧客ID}}.pdf");
+    // Typed key by key: each separator moves the folder typed so far out of the name.
+    const path = "/home/u/請求書/{{顧客ID}}.pdf";
+    const input = screen.getByTestId("compose-each-pattern") as HTMLInputElement;
+    for (const key of path) await type("compose-each-pattern", input.value + key);
     await waitFor(() =>
       expect(screen.getByTestId("compose-each-pattern")).toHaveValue("{{顧客ID}}.pdf"),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileName, insertAt, joinPattern, splitPattern } from "./paths";
+import { fileName, insertAt, isAbsolute, joinPattern, splitPattern } from "./paths";
 
 describe("per-recipient file patterns", () => {
   it.each([
@@ -11,6 +11,16 @@ describe("per-recipient file patterns", () => {
   ])("splits %s into its folder and file name, and joins them back", (pattern, folder, name) => {
     expect(splitPattern(pattern)).toEqual({ folder, name });
     expect(joinPattern(folder, name)).toBe(folder === "" ? null : pattern);
+  });
+
+  it("tells a path from a root from one below a folder", () => {
+    expect(["/home", "\\\\server\\share", "C:\\請求書", "d:"].map(isAbsolute)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(["請求書", "home/u", ""].map(isAbsolute)).toEqual([false, false, false]);
   });
 
   it("joins with the separator the folder uses", () => {

@@ -8,6 +8,11 @@ export function fileName(path: string): string {
   return path.slice(lastSeparator(path) + 1);
 }
 
+/** Whether a path starts at a root (`/`, `\\server`, `C:`) rather than below some folder. */
+export function isAbsolute(path: string): boolean {
+  return /^([\\/]|[A-Za-z]:)/.test(path);
+}
+
 /** A folder that is a root keeps its separator: `C:` alone would mean another folder. */
 const ROOT = /^([A-Za-z]:)?$/;
 
