@@ -40,6 +40,7 @@ fn main() {
         "load_draft",
         "discard_draft",
         "review_campaign",
+        "preview_plan",
         "send_plan",
         "prepare_test_send",
         "test_send",

@@ -135,7 +135,12 @@ fn a_mail_with_every_part_parses_back_as_written() {
     assert_eq!(summary.without_own_file, ["sato@example.co.jp"]);
     assert!(!summary.too_large);
 
-    let (_, raw) = message_for(&ws, summary.id, "yamada@example.jp");
+    let (plan, raw) = message_for(&ws, summary.id, "yamada@example.jp");
+    let review = shisa::send::mailing::preview(&ws.db, &plan, Some("yamada@example.jp")).unwrap();
+    assert_eq!(review.subject, "山田 太郎様へ 請求書のご案内");
+    assert_eq!(review.attachments, ["ご利用規約 2026年版.pdf", "C-001.pdf"]);
+    assert!(review.html.contains("src=\"data:image/png;base64,"));
+    assert!(review.html.contains("株式会社サンプル<br>山田 太郎様</p>"));
     let text = String::from_utf8_lossy(&raw);
     // Japanese file names both ways: RFC 2231 for the disposition, RFC 2047 for old Outlook.
     assert!(text.contains("filename*0*=utf-8''"), "{text}");
@@ -200,6 +205,7 @@ fn contact_values_never_become_markup() {
     let pasted = "<p onmouseover=\"x()\">{{氏名}}様</p><script>alert(3)</script>\
         <a href=\"javascript:alert(4)\">link</a><iframe src=\"https://x.example\"></iframe>\
         <img src=\"https://tracker.example/p.gif\" onerror=\"alert(5)\"><p>{{会社名|}}</p>";
+    let preview = campaigns::preview(&ws.db, campaign(pasted), Some("evil@example.net")).unwrap();
     let summary = create(&ws, campaign(pasted)).unwrap();
     let (_, raw) = message_for(&ws, summary.id, "evil@example.net");
     let message = MessageParser::default().parse(&raw).unwrap();
@@ -213,7 +219,13 @@ fn contact_values_never_become_markup() {
         "<img src=x",
     ] {
         assert!(!html.contains(bad), "{bad} in {html}");
+        assert!(!preview.html.contains(bad), "{bad} in the preview");
     }
+    assert_eq!(
+        preview.html,
+        html.replace("\r\n", "\n"),
+        "the preview is the mail as sent"
+    );
     assert!(
         html.contains("&lt;img src=x onerror=alert(1)&gt;様"),
         "{html}"

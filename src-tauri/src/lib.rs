@@ -65,6 +65,7 @@ pub fn run() {
             commands::compose::load_draft,
             commands::compose::discard_draft,
             commands::review::review_campaign,
+            commands::review::preview_plan,
             commands::send::send_plan,
             commands::send::prepare_test_send,
             commands::send::test_send,

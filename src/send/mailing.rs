@@ -7,12 +7,13 @@ use std::str::FromStr;
 use lettre::Message;
 use lettre::message::Mailbox;
 
-use crate::compose::merge::Known;
+use crate::compose::merge::{Known, Template};
 use crate::compose::message::{self, Envelope, Part};
 use crate::compose::render::{Content, Prepared};
 use crate::error::{Error, Result};
 use crate::review::{Plan, PlanRecipient};
 use crate::store::Db;
+use crate::store::campaigns::{self, MailPreview};
 
 pub struct Mailing {
     prepared: Prepared,
@@ -98,4 +99,63 @@ impl Mailing {
         };
         message::build(&envelope, &self.prepared.personal(&recipient.values))
     }
+}
+
+/// One recipient's mail of a reviewed plan as the review shows it: merged exactly as it will
+/// be sent, inline images as `data:` URLs (default: the first recipient).
+pub fn preview(db: &Db, plan: &Plan, address: Option<&str>) -> Result<MailPreview> {
+    let snapshot = &plan.snapshot;
+    let recipient = match address {
+        Some(a) => snapshot
+            .recipients
+            .iter()
+            .find(|r| r.address.eq_ignore_ascii_case(a.trim()))
+            .ok_or_else(|| Error::NotARecipient(a.trim().to_string()))?,
+        None => snapshot.recipients.first().ok_or(Error::NoRecipients)?,
+    };
+    let mail = prepare(plan)?.personal(&recipient.values);
+    let known = Known::new(snapshot.custom_fields.clone());
+    let honorifics = [
+        Some(&snapshot.subject),
+        Some(&snapshot.html),
+        snapshot.text.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|t| {
+        Template::parse(t).honorific_clashes(&known, &recipient.address, &recipient.values)
+    })
+    .collect();
+    let unencodable = snapshot
+        .charset
+        .unencodable([mail.subject.as_str(), &mail.html, &mail.text])
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut html = mail.html;
+    let mut attachments = Vec::new();
+    for f in &snapshot.files {
+        match &f.content_id {
+            Some(cid) => {
+                let url = campaigns::data_url(&f.file.name, &db.files().read(&f.file)?);
+                html = html.replace(&format!("cid:{cid}"), &url);
+            }
+            None => attachments.push(f.file.name.clone()),
+        }
+    }
+    attachments.extend(recipient.file.as_ref().map(|f| f.name.clone()));
+    Ok(MailPreview {
+        recipients: snapshot
+            .recipients
+            .iter()
+            .map(|r| r.address.clone())
+            .collect(),
+        address: recipient.address.clone(),
+        subject: mail.subject,
+        html,
+        text: mail.text,
+        attachments,
+        honorifics,
+        unencodable,
+    })
 }

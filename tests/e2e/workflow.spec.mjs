@@ -216,7 +216,10 @@ function campaignSteps(c) {
   step(`${c.label}compose: a formatted mail with a merge field, written in the editor`, async () => {
     await click('step-compose');
     await choose('compose-list', c.list);
-    await fill('compose-subject', c.subject);
+    await click('compose-subject');
+    await browser.keys(['Control', 'a']);
+    await browser.keys('Backspace');
+    await browser.keys(c.subject);
     await fill('compose-from', c.from);
     const body = await $id('editor-body');
     await body.waitForClickable();
@@ -284,6 +287,9 @@ function campaignSteps(c) {
       assert.deepEqual(envelope.to, [c.testTo]);
       const mail = await simpleParser(fs.readFileSync(path.join(smtp.dir, file.replace('.json', '.eml'))));
       assert.match(mail.subject, /^\[テスト\] /);
+      // Filled in with the previewed recipient's values, own invoice included.
+      assert.ok(textOf(mail.html).includes('鈴木 花子 様'), 'the previewed recipient merged');
+      assert.deepEqual(mail.attachments.map((a) => a.filename), ['C-002.pdf']);
       // Kept apart from the campaign's own mails, which the peer step counts.
       for (const f of [file, file.replace('.json', '.eml')]) fs.renameSync(path.join(smtp.dir, f), path.join(runDir, `test-${f}`));
     });

@@ -1,4 +1,6 @@
 use shisa::review::{Plan, plan};
+use shisa::send::mailing;
+use shisa::store::campaigns::MailPreview;
 use tauri::State;
 
 use crate::error::IpcResult;
@@ -8,4 +10,19 @@ use crate::state::{AppState, blocking};
 pub async fn review_campaign(state: State<'_, AppState>, campaign: i64) -> IpcResult<Plan> {
     let db = state.db.clone();
     blocking(move || plan::build(&db, campaign)).await
+}
+
+/// One recipient's mail of a reviewed plan, exactly as it will be sent.
+#[tauri::command]
+pub async fn preview_plan(
+    state: State<'_, AppState>,
+    plan_id: i64,
+    address: Option<String>,
+) -> IpcResult<MailPreview> {
+    let db = state.db.clone();
+    blocking(move || {
+        let plan = plan::load(&*db.conn()?, plan_id)?;
+        mailing::preview(&db, &plan, address.as_deref())
+    })
+    .await
 }

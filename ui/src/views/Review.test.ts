@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Plan } from "../lib/bindings/Plan";
+import type { MailPreview } from "../lib/bindings/MailPreview";
 import type { Settings } from "../lib/bindings/Settings";
 
 const core = vi.hoisted(() => ({ invoke: vi.fn(), Channel: class {} }));
@@ -30,9 +31,22 @@ const plan: Plan = {
   ],
 };
 
-function backend(settings: Settings) {
+/** The first recipient's mail as the backend builds it. */
+const MAIL: MailPreview = {
+  recipients: plan.recipients.map((r) => r.address),
+  address: "a@example.jp",
+  subject: "年末のご挨拶",
+  html: "<!DOCTYPE html><html><body><p>青木 様</p></body></html>",
+  text: "青木 様",
+  attachments: [],
+  honorifics: [],
+  unencodable: [],
+};
+
+function backend(settings: Settings, reviewed: Plan = plan) {
   core.invoke.mockImplementation(async (command: string) => {
-    if (command === "review_campaign") return plan;
+    if (command === "review_campaign") return reviewed;
+    if (command === "preview_plan") return MAIL;
     if (command === "get_settings") return settings;
     throw { code: "internal", message: `unexpected ${command}` };
   });
@@ -57,9 +71,10 @@ describe("Review", () => {
     expect(screen.getByTestId("review-count")).toHaveTextContent("3");
     expect(screen.getByTestId("review-digest")).toHaveAttribute("title", plan.digest);
     expect(screen.getByText(/練習モード/)).toBeInTheDocument();
-    const preview = screen.getByTitle("メールのプレビュー");
+    const preview = await screen.findByTitle("メールのプレビュー");
     expect(preview).toHaveAttribute("sandbox", "");
-    expect(preview).toHaveAttribute("srcdoc", "<p>青木 様</p>");
+    expect(preview).toHaveAttribute("srcdoc", MAIL.html);
+    expect(core.invoke).toHaveBeenCalledWith("preview_plan", { planId: plan.id, address: null });
 
     const send = screen.getByTestId("review-send");
     expect(send).toBeDisabled();
@@ -76,10 +91,9 @@ describe("Review", () => {
   });
 
   it("says how many suppressed members the plan leaves out", async () => {
-    core.invoke.mockImplementation(async (command: string) =>
-      command === "review_campaign"
-        ? { ...plan, excluded: 2 }
-        : { smtp: null, practice_mailbox: "/p", preferences: { large_message_mb: 10 } },
+    backend(
+      { smtp: null, practice_mailbox: "/p", preferences: { large_message_mb: 10 } },
+      { ...plan, excluded: 2 },
     );
     render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
     expect(await screen.findByTestId("review-excluded")).toHaveTextContent(

@@ -16,7 +16,7 @@ const { cancelImport, defaultImportOptions, importContacts, saveProblemRows } =
   await import("./import");
 const contacts = await import("./contacts");
 const { listContacts, listLists } = contacts;
-const { reviewCampaign } = await import("./review");
+const { previewPlan, reviewCampaign } = await import("./review");
 const { sendPlan } = await import("./send");
 const { getSettings, openPracticeMailbox, setPreferences, setSmtp } = await import("./settings");
 const { toIpcError } = await import("./ipc");
@@ -122,6 +122,7 @@ describe("api wrappers", () => {
     ["load_draft", () => compose.loadDraft(), undefined],
     ["discard_draft", () => compose.discardDraft(), undefined],
     ["review_campaign", () => reviewCampaign(3), { campaign: 3 }],
+    ["preview_plan", () => previewPlan(3, null), { planId: 3, address: null }],
     ["list_campaigns", () => listCampaigns(), undefined],
     ["campaign_deliveries", () => campaignDeliveries(4), { campaign: 4 }],
     ["get_settings", () => getSettings(), undefined],

@@ -1,7 +1,13 @@
+import type { MailPreview } from "../bindings/MailPreview";
 import type { Plan } from "../bindings/Plan";
 import { call } from "./ipc";
 
 /** Freezes the campaign into a send plan that the user then confirms. */
 export function reviewCampaign(campaign: number): Promise<Plan> {
   return call("review_campaign", { campaign });
+}
+
+/** One recipient's mail of the plan exactly as it will be sent; `null`: the first recipient. */
+export function previewPlan(planId: number, address: string | null): Promise<MailPreview> {
+  return call("preview_plan", { planId, address });
 }

@@ -54,19 +54,27 @@ export function expandMergeFields(html: string): string {
     if (text.data.includes("{{") && !text.parentElement?.closest(SKIP)) texts.push(text);
   }
   for (const text of texts) {
-    const parts: (string | HTMLElement)[] = [];
-    let last = 0;
-    for (const match of text.data.matchAll(TOKEN)) {
-      const attrs = parseToken(match[1]);
-      if (!attrs) continue;
-      parts.push(text.data.slice(last, match.index), chipElement(doc, attrs));
-      last = match.index + match[0].length;
-    }
-    if (parts.length === 0) continue;
-    parts.push(text.data.slice(last));
-    text.replaceWith(...parts.filter((part) => part !== ""));
+    const parts = splitMergeFields(text.data);
+    if (parts.every((part) => typeof part === "string")) continue;
+    text.replaceWith(
+      ...parts.map((part) => (typeof part === "string" ? part : chipElement(doc, part))),
+    );
   }
   return doc.body.innerHTML;
+}
+
+/** Plain text cut into the runs between placeholders and the fields they name, in order. */
+export function splitMergeFields(text: string): (string | MergeFieldAttrs)[] {
+  const parts: (string | MergeFieldAttrs)[] = [];
+  let last = 0;
+  for (const match of text.matchAll(TOKEN)) {
+    const attrs = parseToken(match[1]);
+    if (!attrs) continue;
+    parts.push(text.slice(last, match.index), attrs);
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts.filter((part) => part !== "");
 }
 
 function chipElement(doc: Document, attrs: MergeFieldAttrs): HTMLElement {
@@ -87,6 +95,23 @@ const PASTED = new RegExp(NAMED, "g");
  * whose text is the placeholder itself, so the mail still merges when the span's attributes are
  * stripped by the sanitiser.
  */
+/**
+ * Marks the chips under `root` whose field is not among `known`, with a title saying why; the
+ * others get `hint`.
+ */
+export function markChips(
+  root: HTMLElement,
+  known: string[],
+  titles: { unknown: (name: string) => string; hint: string },
+): void {
+  for (const element of root.querySelectorAll<HTMLElement>(".merge-chip")) {
+    const name = element.dataset.mergeField ?? "";
+    const unknown = !known.includes(name);
+    element.classList.toggle("unknown", unknown);
+    element.title = unknown ? titles.unknown(name) : titles.hint;
+  }
+}
+
 export const MergeField = Node.create<MergeFieldOptions>({
   name: "mergeField",
   group: "inline",
