@@ -254,3 +254,33 @@ async fn an_address_suppressed_during_the_run_is_not_mailed() {
     assert_eq!(row.state, DeliveryState::Failed);
     assert!(row.reply.unwrap().contains("suppressed"));
 }
+
+#[tokio::test]
+async fn a_recipient_left_sending_by_a_crash_becomes_unknown_and_keeps_its_reply() {
+    let ws = Workspace::new();
+    let id = campaign(&ws);
+    let plan = plan::build(&ws.db, id).unwrap();
+    let queued = shisa::send::ledger::open(&ws.db, &plan).unwrap();
+    use shisa::send::ledger;
+    ledger::record(&ws.db, queued[0].id, DeliveryState::Sending, None, None).unwrap();
+    ledger::record(
+        &ws.db,
+        queued[1].id,
+        DeliveryState::Failed,
+        Some("550 5.1.1 <x>: user unknown"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(ledger::recover(&ws.db).unwrap(), 1);
+    let rows = history::deliveries(&ws.db, id).unwrap();
+    assert_eq!(rows[0].state, DeliveryState::Unknown);
+    assert!(rows[0].reply.as_deref().unwrap().contains("may or may not"));
+    assert_eq!(rows[1].state, DeliveryState::Failed);
+    assert_eq!(rows[1].status.as_deref(), Some("5.1.1"));
+    assert_eq!(rows[2].state, DeliveryState::Queued);
+    assert_eq!(
+        ledger::recover(&ws.db).unwrap(),
+        0,
+        "nothing left to recover"
+    );
+}

@@ -25,6 +25,9 @@ impl AppState {
     pub fn open() -> shisa::Result<AppState> {
         let data_dir = shisa::store::data_dir()?;
         let db = Db::open(&shisa::store::db_path(&data_dir))?;
+        // The app runs once per user: a recipient still `sending` belongs to a run that
+        // stopped with the app, and may or may not have got the mail.
+        shisa::send::ledger::recover(&db)?;
         Ok(AppState {
             db,
             data_dir,

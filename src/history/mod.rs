@@ -33,6 +33,8 @@ pub struct DeliveryRow {
     pub name: Option<String>,
     pub state: DeliveryState,
     pub reply: Option<String>,
+    /// The enhanced status code of the server's reply (e.g. 5.1.1).
+    pub status: Option<String>,
     pub message_id: Option<String>,
     pub updated_at: String,
 }
@@ -77,7 +79,7 @@ pub fn deliveries(db: &Db, campaign_id: i64) -> Result<Vec<DeliveryRow>> {
     let conn = db.conn()?;
     campaigns::get(&conn, campaign_id)?;
     let mut stmt = conn.prepare(
-        "SELECT d.address, d.name, d.state, d.reply, d.message_id, d.updated_at
+        "SELECT d.address, d.name, d.state, d.reply, d.status, d.message_id, d.updated_at
          FROM deliveries d JOIN plans p ON p.id = d.plan_id
          WHERE p.campaign_id = ?1 ORDER BY d.plan_id, d.position",
     )?;
@@ -87,8 +89,9 @@ pub fn deliveries(db: &Db, campaign_id: i64) -> Result<Vec<DeliveryRow>> {
             name: r.get(1)?,
             state: r.get(2)?,
             reply: r.get(3)?,
-            message_id: r.get(4)?,
-            updated_at: r.get(5)?,
+            status: r.get(4)?,
+            message_id: r.get(5)?,
+            updated_at: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

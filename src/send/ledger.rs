@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::transport::enhanced_status;
 use crate::error::{Error, Result};
 use crate::review::Plan;
 use crate::store::Db;
@@ -101,7 +102,8 @@ pub fn open(db: &Db, plan: &Plan) -> Result<Vec<Queued>> {
     })
 }
 
-/// Records a state change with the server's reply, committed before returning.
+/// Records a state change with the server's reply (and the enhanced status code in it),
+/// committed before returning.
 pub fn record(
     db: &Db,
     delivery_id: i64,
@@ -110,12 +112,32 @@ pub fn record(
     message_id: Option<&str>,
 ) -> Result<()> {
     let now = db.now();
+    let status = reply.and_then(enhanced_status);
     db.with_tx(|tx| {
         tx.execute(
             "UPDATE deliveries SET state = ?1, reply = coalesce(?2, reply),
-             message_id = coalesce(?3, message_id), updated_at = ?4 WHERE id = ?5",
-            params![state.as_str(), reply, message_id, now, delivery_id],
+             status = coalesce(?3, status), message_id = coalesce(?4, message_id),
+             updated_at = ?5 WHERE id = ?6",
+            params![state.as_str(), reply, status, message_id, now, delivery_id],
         )?;
         Ok(())
     })
 }
+
+/// After a crash or a forced quit: a recipient left in `sending` may or may not have got the
+/// mail, so it becomes `unknown` — never queued again without the user deciding. Returns how
+/// many there were.
+pub fn recover(db: &Db) -> Result<u32> {
+    let now = db.now();
+    db.with_tx(|tx| {
+        Ok(tx.execute(
+            "UPDATE deliveries SET state = 'unknown', updated_at = ?1,
+             reply = coalesce(reply, ?2) WHERE state = 'sending'",
+            params![now, INTERRUPTED],
+        )? as u32)
+    })
+}
+
+/// The reply recorded for a delivery the app stopped in the middle of.
+const INTERRUPTED: &str =
+    "the app stopped while this mail was being sent: it may or may not have arrived";

@@ -149,23 +149,180 @@ impl Outbox {
     }
 }
 
-/// Sorts an SMTP error by what it says about the recipient: a 5xx reply is final for them, a
-/// 4xx reply may be retried later, and a lost connection or timeout leaves it unknown whether
-/// the server took the mail — which must never be guessed.
+/// Sorts an SMTP error by what it says about the recipient; see [`outcome_of`].
 fn classify(e: &lettre::transport::smtp::Error) -> Outcome {
-    let reply = e.to_string();
-    let code = e.status().map(|c| c.to_string()).unwrap_or_default();
-    let account_problem = ACCOUNT_CODES.contains(&code.as_str()) || code == "421";
-    let state = if e.is_permanent() && !account_problem {
-        DeliveryState::Failed
-    } else if e.is_transient() || account_problem || e.is_tls() {
-        DeliveryState::Deferred
+    let kind = if e.is_permanent() {
+        ReplyKind::Permanent
+    } else if e.is_transient() {
+        ReplyKind::Transient
+    } else if e.is_tls() {
+        ReplyKind::Tls
     } else {
-        DeliveryState::Unknown
+        ReplyKind::Lost
+    };
+    let code = e.status().map(|c| c.to_string());
+    outcome_of(kind, code.as_deref(), &e.to_string())
+}
+
+/// What went wrong, as lettre tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReplyKind {
+    /// A 5xx reply.
+    Permanent,
+    /// A 4xx reply.
+    Transient,
+    Tls,
+    /// No reply: the connection was lost or timed out.
+    Lost,
+}
+
+/// A 5xx reply is final for the recipient; a 4xx reply, and a refusal for quota or policy
+/// (550 5.4.5, 554 5.7.x about a rate), may be retried later; a lost connection or timeout
+/// leaves it unknown whether the server took the mail — which must never be guessed. Replies
+/// about the account, the connection or a quota stop the run: the next recipients would get
+/// the same.
+fn outcome_of(kind: ReplyKind, code: Option<&str>, reply: &str) -> Outcome {
+    let code = code.unwrap_or("");
+    let status = enhanced_status(reply);
+    let lower = reply.to_lowercase();
+    let quota = ["421", "451", "452"].contains(&code)
+        || status.as_deref() == Some("5.4.5")
+        || (status.as_deref().is_some_and(|s| s.starts_with("5.7."))
+            && ["rate", "limit", "quota", "too many"]
+                .iter()
+                .any(|w| lower.contains(w)));
+    let account = ACCOUNT_CODES.contains(&code);
+    let state = match kind {
+        _ if quota || account => DeliveryState::Deferred,
+        ReplyKind::Permanent => DeliveryState::Failed,
+        ReplyKind::Transient | ReplyKind::Tls => DeliveryState::Deferred,
+        ReplyKind::Lost => DeliveryState::Unknown,
     };
     Outcome {
-        stops_run: account_problem || e.is_tls() || state == DeliveryState::Unknown,
+        stops_run: quota || account || kind == ReplyKind::Tls || state == DeliveryState::Unknown,
         state,
-        reply,
+        reply: reply.to_string(),
+    }
+}
+
+/// The enhanced status code (RFC 3463) a reply carries, e.g. `5.1.1`.
+pub fn enhanced_status(reply: &str) -> Option<String> {
+    reply
+        .split(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == ';')
+        .find(|word| {
+            let parts: Vec<&str> = word.split('.').collect();
+            parts.len() == 3
+                && ["2", "4", "5"].contains(&parts[0])
+                && parts[1..]
+                    .iter()
+                    .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_replies_into_states() {
+        let cases = [
+            (
+                ReplyKind::Permanent,
+                "550",
+                "550 5.1.1 <a@x.jp>: user unknown",
+                DeliveryState::Failed,
+                false,
+            ),
+            (
+                ReplyKind::Transient,
+                "450",
+                "450 4.2.1 mailbox busy",
+                DeliveryState::Deferred,
+                false,
+            ),
+            (
+                ReplyKind::Transient,
+                "421",
+                "421 4.7.0 try again later",
+                DeliveryState::Deferred,
+                true,
+            ),
+            (
+                ReplyKind::Transient,
+                "452",
+                "452 4.5.3 too many recipients",
+                DeliveryState::Deferred,
+                true,
+            ),
+            (
+                ReplyKind::Permanent,
+                "550",
+                "550 5.4.5 Daily sending quota exceeded",
+                DeliveryState::Deferred,
+                true,
+            ),
+            (
+                ReplyKind::Permanent,
+                "554",
+                "554 5.7.1 Message rejected: sending rate exceeded",
+                DeliveryState::Deferred,
+                true,
+            ),
+            (
+                ReplyKind::Permanent,
+                "554",
+                "554 5.7.1 Message rejected as spam",
+                DeliveryState::Failed,
+                false,
+            ),
+            (
+                ReplyKind::Permanent,
+                "535",
+                "535 5.7.8 authentication failed",
+                DeliveryState::Deferred,
+                true,
+            ),
+            (
+                ReplyKind::Lost,
+                "",
+                "connection reset by peer",
+                DeliveryState::Unknown,
+                true,
+            ),
+            (
+                ReplyKind::Tls,
+                "",
+                "tls handshake failed",
+                DeliveryState::Deferred,
+                true,
+            ),
+        ];
+        for (kind, code, reply, state, stops) in cases {
+            let outcome = outcome_of(kind, Some(code).filter(|c| !c.is_empty()), reply);
+            assert_eq!(
+                (outcome.state, outcome.stops_run),
+                (state, stops),
+                "{reply}"
+            );
+        }
+    }
+
+    #[test]
+    fn finds_the_enhanced_status_code() {
+        assert_eq!(
+            enhanced_status("550 5.1.1 <a@x.jp>: user unknown").as_deref(),
+            Some("5.1.1")
+        );
+        assert_eq!(
+            enhanced_status("250 2.0.0 Ok: queued as 12345").as_deref(),
+            Some("2.0.0")
+        );
+        assert_eq!(
+            enhanced_status("permanent error (550): 5.7.1 denied").as_deref(),
+            Some("5.7.1")
+        );
+        assert_eq!(enhanced_status("250 OK 1.2.3.4"), None);
+        assert_eq!(enhanced_status("421 try later"), None);
     }
 }
