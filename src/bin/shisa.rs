@@ -328,12 +328,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Preview { campaign, to, eml } => {
             let plan = plan::build(&db, campaign)?;
-            let recipient = plan
-                .snapshot
-                .recipients
-                .iter()
-                .find(|r| r.address.eq_ignore_ascii_case(to.trim()))
-                .ok_or_else(|| Error::NotARecipient(to.trim().to_string()))?;
+            let recipient = contacts::pick(&plan.snapshot.recipients, Some(&to), |r| &r.address)?;
             let from = outbox(&db_path, None, None)?.sender(plan.snapshot.from.as_deref())?;
             let message = Mailing::new(&db, &plan, from)?
                 .message(recipient)?

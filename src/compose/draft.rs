@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::charset::Charset;
-use super::merge::{Known, MergeValues, Template};
+use super::merge::{self, Known, MergeValues, Template};
 use super::sanitize::sanitize;
 use crate::error::{Error, Result};
 use crate::store::files::StoredFile;
@@ -72,11 +72,8 @@ impl NewCampaign {
             return Err(Error::EmptyBody);
         }
         let text = self.text.filter(|t| !t.trim().is_empty());
-        for part in [Some(&subject), Some(&html), text.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            Template::parse(part).check(known)?;
+        for template in merge::templates(&subject, &html, text.as_deref()) {
+            template.check(known)?;
         }
         let images = images_shown(&html, self.images)?;
         let attach_each = self

@@ -132,6 +132,15 @@ pub struct Template {
     parts: Vec<Part>,
 }
 
+/// A mail's texts as templates: its subject, its HTML and, if the user wrote one, its text.
+pub fn templates(subject: &str, html: &str, text: Option<&str>) -> Vec<Template> {
+    [Some(subject), Some(html), text]
+        .into_iter()
+        .flatten()
+        .map(Template::parse)
+        .collect()
+}
+
 /// How a value is written into the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Insert {

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 use super::fields::{self, COLUMNS, ContactFields};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A list's mailable members, by address, and how many members were left out because their
 /// address is suppressed.
@@ -20,6 +20,22 @@ pub struct Recipient {
     pub id: i64,
     pub address: String,
     pub fields: ContactFields,
+}
+
+/// The one of `all` whose address (`address_of`) is `address` in any letter case, or the
+/// first one when no address is asked for.
+pub fn pick<'a, T>(
+    all: &'a [T],
+    address: Option<&str>,
+    address_of: impl Fn(&T) -> &str,
+) -> Result<&'a T> {
+    match address.map(str::trim) {
+        Some(wanted) => all
+            .iter()
+            .find(|r| address_of(r).eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| Error::NotARecipient(wanted.to_string())),
+        None => all.first().ok_or(Error::NoRecipients),
+    }
 }
 
 pub fn recipients(conn: &Connection, list_id: i64) -> Result<Recipients> {

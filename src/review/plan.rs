@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::compose::draft::image_cid;
-use crate::compose::merge::{Known, MergeValues, Template, values_of};
+use crate::compose::merge::{self, Known, MergeValues, values_of};
 use crate::compose::{Charset, NewCampaign};
 use crate::contacts;
 use crate::error::{Error, Result};
@@ -76,21 +75,11 @@ impl Snapshot {
         let campaign = campaigns::get(conn, campaign_id)?;
         let custom_fields = contacts::custom_fields(conn, campaign.list_id)?;
         let known = Known::new(custom_fields.clone());
-        let used: Vec<String> = [
-            Some(&campaign.subject),
-            Some(&campaign.html),
-            campaign.text.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .flat_map(|t| {
-            Template::parse(t)
-                .fields()
-                .into_iter()
-                .filter_map(|f| known.key(f))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+        let used: Vec<String> =
+            merge::templates(&campaign.subject, &campaign.html, campaign.text.as_deref())
+                .iter()
+                .flat_map(|t| t.fields().into_iter().filter_map(|f| known.key(f)))
+                .collect();
         let mailable = contacts::recipients(conn, campaign.list_id)?;
         let recipients = mailable
             .contacts
@@ -191,20 +180,11 @@ pub fn test(
         .own_file(&values)
         .map(|path| db.files().add(&path))
         .transpose()?;
-    let mut files = draft
+    let attachments = draft
         .attachments
         .iter()
-        .map(|path| {
-            Ok(CampaignFile {
-                file: db.files().add(path)?,
-                content_id: None,
-            })
-        })
+        .map(|path| db.files().add(path))
         .collect::<Result<Vec<_>>>()?;
-    files.extend(draft.images.iter().map(|f| CampaignFile {
-        file: f.clone(),
-        content_id: Some(image_cid(f)),
-    }));
     let snapshot = Snapshot {
         campaign_id: 0,
         list: draft.list.clone(),
@@ -216,7 +196,7 @@ pub fn test(
         unsubscribe: draft.unsubscribe.clone(),
         charset: draft.charset,
         custom_fields: checked.known.custom().to_vec(),
-        files,
+        files: campaigns::files_of(&attachments, &draft.images),
         recipients: addresses
             .into_iter()
             .map(|address| PlanRecipient {

@@ -7,9 +7,10 @@ use std::str::FromStr;
 use lettre::Message;
 use lettre::message::Mailbox;
 
-use crate::compose::merge::{Known, Template};
+use crate::compose::merge::{self, Known};
 use crate::compose::message::{self, Envelope, Part};
 use crate::compose::render::{Content, Prepared};
+use crate::contacts;
 use crate::error::{Error, Result};
 use crate::review::{Plan, PlanRecipient};
 use crate::store::Db;
@@ -105,45 +106,32 @@ impl Mailing {
 /// be sent, inline images as `data:` URLs (default: the first recipient).
 pub fn preview(db: &Db, plan: &Plan, address: Option<&str>) -> Result<MailPreview> {
     let snapshot = &plan.snapshot;
-    let recipient = match address {
-        Some(a) => snapshot
-            .recipients
-            .iter()
-            .find(|r| r.address.eq_ignore_ascii_case(a.trim()))
-            .ok_or_else(|| Error::NotARecipient(a.trim().to_string()))?,
-        None => snapshot.recipients.first().ok_or(Error::NoRecipients)?,
-    };
+    let recipient = contacts::pick(&snapshot.recipients, address, |r| &r.address)?;
     let mail = prepare(plan)?.personal(&recipient.values);
     let known = Known::new(snapshot.custom_fields.clone());
-    let honorifics = [
-        Some(&snapshot.subject),
-        Some(&snapshot.html),
-        snapshot.text.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .flat_map(|t| {
-        Template::parse(t).honorific_clashes(&known, &recipient.address, &recipient.values)
-    })
-    .collect();
+    let honorifics = merge::templates(&snapshot.subject, &snapshot.html, snapshot.text.as_deref())
+        .iter()
+        .flat_map(|t| t.honorific_clashes(&known, &recipient.address, &recipient.values))
+        .collect();
     let unencodable = snapshot
         .charset
         .unencodable([mail.subject.as_str(), &mail.html, &mail.text])
         .into_iter()
         .map(String::from)
         .collect();
-    let mut html = mail.html;
-    let mut attachments = Vec::new();
-    for f in &snapshot.files {
-        match &f.content_id {
-            Some(cid) => {
-                let url = campaigns::data_url(&f.file.name, &db.files().read(&f.file)?);
-                html = html.replace(&format!("cid:{cid}"), &url);
-            }
-            None => attachments.push(f.file.name.clone()),
-        }
-    }
-    attachments.extend(recipient.file.as_ref().map(|f| f.name.clone()));
+    let images = snapshot
+        .files
+        .iter()
+        .filter_map(|f| f.content_id.clone().map(|cid| (cid, &f.file)));
+    let html = campaigns::show_images(db, mail.html, images)?;
+    let attachments = snapshot
+        .files
+        .iter()
+        .filter(|f| f.content_id.is_none())
+        .map(|f| &f.file)
+        .chain(&recipient.file)
+        .map(|f| f.name.clone())
+        .collect();
     Ok(MailPreview {
         recipients: snapshot
             .recipients

@@ -51,12 +51,10 @@ pub fn prepare(
     sample: Option<&str>,
     mark: &str,
 ) -> Result<TestSend> {
-    let sample = crate::store::campaigns::check(db, new.clone())?
-        .recipient(sample)?
-        .address
-        .clone();
-    let plan = plan::test(db, new, to, Some(&sample), mark)?;
+    let plan = plan::test(db, new, to, sample, mark)?;
     let first = &plan.snapshot.recipients[0];
+    // Every test mail carries the sample recipient's values, their address among them.
+    let sample = first.values["email"].clone();
     Ok(TestSend {
         subject: mailing::prepare(&plan)?.personal(&first.values).subject,
         digest: plan.digest.clone(),

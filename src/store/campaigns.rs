@@ -14,7 +14,7 @@ use super::Db;
 use super::files::StoredFile;
 use super::preferences;
 use crate::compose::draft::{AttachEach, image_cid};
-use crate::compose::merge::{HonorificClash, Known, MergeValues, Template, values_of};
+use crate::compose::merge::{self, HonorificClash, Known, MergeValues, Template, values_of};
 use crate::compose::render::{Content, Prepared};
 use crate::compose::{Charset, Draft, NewCampaign};
 use crate::contacts::{self, Recipient};
@@ -100,14 +100,7 @@ pub fn check(db: &Db, new: NewCampaign) -> Result<Checked> {
 impl Checked {
     /// The recipient with this address, or the first one.
     pub fn recipient(&self, address: Option<&str>) -> Result<&Recipient> {
-        match address {
-            Some(a) => self
-                .recipients
-                .iter()
-                .find(|r| r.address.eq_ignore_ascii_case(a.trim()))
-                .ok_or_else(|| Error::NotARecipient(a.trim().to_string())),
-            None => self.recipients.first().ok_or(Error::NoRecipients),
-        }
+        contacts::pick(&self.recipients, address, |r| &r.address)
     }
 
     /// The recipient's own file, if the pattern names one that exists.
@@ -117,11 +110,7 @@ impl Checked {
 
     fn templates(&self) -> Vec<Template> {
         let d = &self.draft;
-        [Some(&d.subject), Some(&d.html), d.text.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(|t| Template::parse(t))
-            .collect()
+        merge::templates(&d.subject, &d.html, d.text.as_deref())
     }
 }
 
@@ -248,11 +237,8 @@ pub fn preview(db: &Db, new: NewCampaign, address: Option<&str>) -> Result<MailP
     let draft = &checked.draft;
     let values = values_of(&recipient.address, &recipient.fields);
     let mail = checked.prepared.personal(&values);
-    let mut html = mail.html;
-    for image in &draft.images {
-        let url = data_url(&image.name, &db.files().read(image)?);
-        html = html.replace(&format!("cid:{}", image_cid(image)), &url);
-    }
+    let images = draft.images.iter().map(|f| (image_cid(f), f));
+    let html = show_images(db, mail.html, images)?;
     let own = own_file(draft, &checked.known, &values).filter(|p| p.is_file());
     let attachments = draft
         .attachments
@@ -327,6 +313,33 @@ pub fn own_files(db: &Db, list: &str, pattern: &str) -> Result<Vec<OwnFile>> {
         .collect())
 }
 
+/// A campaign's files in their stored order: the attachments, then the images the HTML shows.
+pub fn files_of(attachments: &[StoredFile], images: &[StoredFile]) -> Vec<CampaignFile> {
+    let attached = attachments.iter().map(|f| (f, None));
+    let shown = images.iter().map(|f| (f, Some(image_cid(f))));
+    attached
+        .chain(shown)
+        .map(|(f, content_id)| CampaignFile {
+            file: f.clone(),
+            content_id,
+        })
+        .collect()
+}
+
+/// `html` with each image it shows by `cid:` (given as content id and stored file) turned
+/// into a `data:` URL read from the store, so that the app can show it.
+pub fn show_images<'a>(
+    db: &Db,
+    mut html: String,
+    images: impl IntoIterator<Item = (String, &'a StoredFile)>,
+) -> Result<String> {
+    for (cid, file) in images {
+        let url = data_url(&file.name, &db.files().read(file)?);
+        html = html.replace(&format!("cid:{cid}"), &url);
+    }
+    Ok(html)
+}
+
 /// A file's bytes as a `data:` URL, for showing an image inside the app.
 pub fn data_url(name: &str, bytes: &[u8]) -> String {
     let mime = mime_guess::from_path(name).first_or_octet_stream();
@@ -388,12 +401,13 @@ fn insert(
             "INSERT INTO campaign_files (campaign_id, position, name, size, sha256, content_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let images = draft.images.iter().map(|f| (f, Some(image_cid(f))));
-        for (position, (f, cid)) in attachments
-            .iter()
-            .map(|f| (f, None))
-            .chain(images)
-            .enumerate()
+        for (
+            position,
+            CampaignFile {
+                file: f,
+                content_id,
+            },
+        ) in files_of(attachments, &draft.images).iter().enumerate()
         {
             file.execute(params![
                 id,
@@ -401,7 +415,7 @@ fn insert(
                 f.name,
                 f.size as i64,
                 f.sha256,
-                cid
+                content_id
             ])?;
         }
         let mut own = tx.prepare(
