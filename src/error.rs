@@ -158,6 +158,12 @@ pub enum Error {
     // send
     #[error("this plan was already sent (campaign {0})")]
     AlreadySent(i64),
+    #[error("campaign {0} has not been sent")]
+    NotSent(i64),
+    #[error("campaign {0} was finished or cancelled: nothing more is sent")]
+    RunOver(i64),
+    #[error("this campaign is being sent right now, by this app or another window")]
+    RunBusy,
     #[error(
         "no From address: give one on the campaign, or use an account whose user is an address"
     )]
@@ -170,6 +176,20 @@ pub enum Error {
     InsecureRemote { host: String },
     #[error("SMTP: {0}")]
     Smtp(String),
+    #[error("\"{0}\" is not a time: write it as 2026-12-01T09:00:00+09:00")]
+    BadTime(String),
+    #[error("the system keychain cannot be used: {0}")]
+    Keychain(String),
+    #[error("no account named \"{0}\"")]
+    NoSuchAccount(String),
+    #[error("no provider preset named \"{0}\"")]
+    NoSuchPreset(String),
+    #[error("the account needs a name")]
+    EmptyAccountName,
+    #[error("an account may use 1 to 32 connections, not {0}")]
+    BadConnections(u32),
+    #[error("no password for account \"{0}\": give it again (it lives in the system keychain)")]
+    NoPassword(String),
 }
 
 impl Error {

@@ -754,7 +754,15 @@ async fn suppressing_a_recipient_after_review_refuses_the_send() {
     let confirmation = Confirmation {
         digest: reviewed.digest.clone(),
     };
-    let refused = shisa::send::send(&b.db, reviewed.id, &confirmation, &outbox, |_| {}).await;
+    let refused = shisa::send::send(
+        &b.db,
+        reviewed.id,
+        &confirmation,
+        &outbox,
+        &shisa::send::RunOptions::default(),
+        |_| {},
+    )
+    .await;
     assert!(matches!(refused, Err(Error::PlanChanged)), "{refused:?}");
     assert!(peer.received().is_empty(), "nothing was sent");
     assert!(history::deliveries(&b.db, id).unwrap().is_empty());
@@ -767,10 +775,17 @@ async fn suppressing_a_recipient_after_review_refuses_the_send() {
     let confirmation = Confirmation {
         digest: again.digest.clone(),
     };
-    let summary = shisa::send::send(&b.db, again.id, &confirmation, &outbox, |_| {})
-        .await
-        .unwrap();
-    assert_eq!(summary.sent, 2);
+    let summary = shisa::send::send(
+        &b.db,
+        again.id,
+        &confirmation,
+        &outbox,
+        &shisa::send::RunOptions::default(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.counts.sent, 2);
     let mut to: Vec<String> = peer.received().into_iter().flat_map(|m| m.to).collect();
     to.sort();
     assert_eq!(to, ["Sato@example.co.jp", "yamada@example.jp"]);

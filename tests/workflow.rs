@@ -8,7 +8,7 @@ use mail_parser::MessageParser;
 use shisa::compose::NewCampaign;
 use shisa::contacts::{self, SuppressionReason};
 use shisa::review::{Confirmation, Plan, plan};
-use shisa::send::{DeliveryState, Outbox, send};
+use shisa::send::{DeliveryState, Outbox, RunOptions, send};
 use shisa::{Error, history, store};
 
 const CONTACTS: &str = "メールアドレス,氏名\n\
@@ -41,7 +41,15 @@ async fn run(
     confirmation: &Confirmation,
     outbox: &Outbox,
 ) -> shisa::Result<shisa::send::SendSummary> {
-    send(&ws.db, plan.id, confirmation, outbox, |_| {}).await
+    send(
+        &ws.db,
+        plan.id,
+        confirmation,
+        outbox,
+        &RunOptions::default(),
+        |_| {},
+    )
+    .await
 }
 
 #[tokio::test]
@@ -52,17 +60,24 @@ async fn sends_one_personal_mail_per_recipient_over_starttls_with_auth() {
     let plan = plan::build(&ws.db, id).unwrap();
     assert_eq!(plan.snapshot.recipients.len(), 3);
 
-    let mut seen = Vec::new();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let outbox = Outbox::smtp(&peer.account()).unwrap();
-    let summary = send(&ws.db, plan.id, &confirm(&plan), &outbox, |p| {
-        seen.push(p.clone())
-    })
+    let progress = seen.clone();
+    let summary = send(
+        &ws.db,
+        plan.id,
+        &confirm(&plan),
+        &outbox,
+        &RunOptions::default(),
+        move |p| progress.lock().unwrap().push(p.clone()),
+    )
     .await
     .unwrap();
-    assert_eq!((summary.total, summary.sent, summary.failed), (3, 3, 0));
+    let counts = &summary.counts;
+    assert_eq!((counts.total, counts.sent, counts.failed), (3, 3, 0));
+    assert_eq!(summary.state, shisa::send::RunState::Finished);
     assert!(!summary.practice);
-    let last = seen.last().unwrap();
-    assert_eq!((last.done, last.total), (3, 3));
+    assert_eq!(seen.lock().unwrap().first().unwrap().counts.total, 3);
 
     let received = peer.received();
     assert_eq!(received.len(), 3);
@@ -143,6 +158,7 @@ async fn refuses_without_a_digest_with_a_wrong_one_and_after_the_list_changed() 
         run(&ws, &again, &confirm(&again), &outbox)
             .await
             .unwrap()
+            .counts
             .sent,
         4
     );
@@ -228,23 +244,21 @@ async fn practice_mode_writes_one_eml_per_recipient_and_sends_nothing() {
 }
 
 #[tokio::test]
-async fn an_address_suppressed_during_the_run_is_not_mailed() {
+async fn an_address_suppressed_after_the_run_started_is_not_mailed() {
     let ws = Workspace::new();
     let peer = SmtpPeer::start();
     let outbox = Outbox::smtp(&peer.account()).unwrap();
     let id = campaign(&ws);
     let plan = plan::build(&ws.db, id).unwrap();
-    // While the first recipient is being sent, the last one unsubscribes.
+    let options = RunOptions::default();
+    shisa::send::start(&ws.db, plan.id, &confirm(&plan), &options, None).unwrap();
+    // The plan is confirmed and under way when the last recipient unsubscribes.
     let last = plan.snapshot.recipients.last().unwrap().address.clone();
-    let db = ws.db.clone();
-    let summary = send(&ws.db, plan.id, &confirm(&plan), &outbox, |p| {
-        if p.done == 0 && p.current.is_some() {
-            contacts::suppress(&db, &[&last], SuppressionReason::Unsubscribed, None).unwrap();
-        }
-    })
-    .await
-    .unwrap();
-    assert_eq!((summary.sent, summary.failed), (2, 1));
+    contacts::suppress(&ws.db, &[&last], SuppressionReason::Unsubscribed, None).unwrap();
+    let summary = shisa::send::run(&ws.db, plan.id, &outbox, &options, |_| {})
+        .await
+        .unwrap();
+    assert_eq!((summary.counts.sent, summary.counts.failed), (2, 1));
     assert!(peer.received().iter().all(|m| m.to != [last.clone()]));
     let row = history::deliveries(&ws.db, id)
         .unwrap()
@@ -260,17 +274,25 @@ async fn a_recipient_left_sending_by_a_crash_becomes_unknown_and_keeps_its_reply
     let ws = Workspace::new();
     let id = campaign(&ws);
     let plan = plan::build(&ws.db, id).unwrap();
-    let queued = shisa::send::ledger::open(&ws.db, &plan).unwrap();
-    use shisa::send::ledger;
-    ledger::record(&ws.db, queued[0].id, DeliveryState::Sending, None, None).unwrap();
-    ledger::record(
+    shisa::send::start(
         &ws.db,
-        queued[1].id,
-        DeliveryState::Failed,
-        Some("550 5.1.1 <x>: user unknown"),
+        plan.id,
+        &confirm(&plan),
+        &RunOptions::default(),
         None,
     )
     .unwrap();
+    // As a killed process leaves it: the first recipient mid-send, the second refused.
+    ws.db
+        .conn()
+        .unwrap()
+        .execute_batch(
+            "UPDATE deliveries SET state = 'sending' WHERE position = 0;
+             UPDATE deliveries SET state = 'failed', reply = '550 5.1.1 <x>: user unknown',
+                 status = '5.1.1' WHERE position = 1;",
+        )
+        .unwrap();
+    use shisa::send::ledger;
     assert_eq!(ledger::recover(&ws.db).unwrap(), 1);
     let rows = history::deliveries(&ws.db, id).unwrap();
     assert_eq!(rows[0].state, DeliveryState::Unknown);

@@ -24,6 +24,9 @@ pub enum ErrorCode {
     AlreadySent,
     Cancelled,
     Smtp,
+    /// The campaign is being sent already, or its sending is over.
+    RunState,
+    Keychain,
     Io,
     Internal,
 }
@@ -58,14 +61,20 @@ impl From<Error> for IpcError {
             | Error::NotAFile { .. }
             | Error::BadPattern(_)
             | Error::DuplicateTemplate(_)
-            | Error::EmptyTemplateName => ErrorCode::InvalidInput,
+            | Error::EmptyTemplateName
+            | Error::BadTime(_)
+            | Error::EmptyAccountName
+            | Error::BadConnections(_)
+            | Error::NoPassword(_) => ErrorCode::InvalidInput,
             Error::NoSuchList(_)
             | Error::NoSuchCampaign(_)
             | Error::NoSuchPlan(_)
             | Error::NoSuchContact(_)
             | Error::NoSuchTag(_)
             | Error::NoSuchTemplate(_)
-            | Error::NotARecipient(_) => ErrorCode::NotFound,
+            | Error::NotARecipient(_)
+            | Error::NoSuchAccount(_)
+            | Error::NoSuchPreset(_) => ErrorCode::NotFound,
             Error::EmptyFile { .. }
             | Error::NotText { .. }
             | Error::NotATable { .. }
@@ -81,6 +90,8 @@ impl From<Error> for IpcError {
             Error::AlreadySent(_) => ErrorCode::AlreadySent,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Smtp(_) => ErrorCode::Smtp,
+            Error::NotSent(_) | Error::RunOver(_) | Error::RunBusy => ErrorCode::RunState,
+            Error::Keychain(_) => ErrorCode::Keychain,
             Error::Io { .. } | Error::NoDataDir | Error::FileChanged { .. } => ErrorCode::Io,
             Error::Db(_)
             | Error::Pool(_)

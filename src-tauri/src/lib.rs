@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod sending;
 mod state;
 
 use tauri::Manager;
@@ -25,6 +26,14 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup({
+            let state = state.clone();
+            move |app| {
+                sending::schedule(app.handle().clone(), state);
+                Ok(())
+            }
+        })
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::import::import_contacts,
@@ -67,12 +76,23 @@ pub fn run() {
             commands::review::review_campaign,
             commands::review::preview_plan,
             commands::send::send_plan,
+            commands::send::send_status,
+            commands::send::resume_campaign,
+            commands::send::pause_campaign,
+            commands::send::cancel_campaign,
+            commands::send::retry_campaign,
+            commands::send::problem_recipients,
+            commands::send::undecided_runs,
             commands::send::prepare_test_send,
             commands::send::test_send,
             commands::history::list_campaigns,
             commands::history::campaign_deliveries,
             commands::settings::get_settings,
-            commands::settings::set_smtp,
+            commands::settings::save_account,
+            commands::settings::delete_account,
+            commands::settings::test_account,
+            commands::settings::list_presets,
+            commands::settings::estimate_send,
             commands::settings::set_preferences,
             commands::settings::open_practice_mailbox,
         ])

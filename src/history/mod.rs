@@ -37,6 +37,8 @@ pub struct DeliveryRow {
     pub status: Option<String>,
     pub message_id: Option<String>,
     pub updated_at: String,
+    /// How many times it was tried.
+    pub attempts: u32,
 }
 
 /// Every campaign, newest first, with its recipients counted by state.
@@ -76,13 +78,27 @@ pub fn campaigns(db: &Db) -> Result<Vec<CampaignSummary>> {
 
 /// One campaign's recipients in the order they were sent, with their states.
 pub fn deliveries(db: &Db, campaign_id: i64) -> Result<Vec<DeliveryRow>> {
+    rows(db, campaign_id, "")
+}
+
+/// The recipients that need the user's eyes: failed, deferred and unknown.
+pub fn problems(db: &Db, campaign_id: i64) -> Result<Vec<DeliveryRow>> {
+    rows(
+        db,
+        campaign_id,
+        "AND d.state IN ('failed', 'deferred', 'unknown')",
+    )
+}
+
+fn rows(db: &Db, campaign_id: i64, filter: &str) -> Result<Vec<DeliveryRow>> {
     let conn = db.conn()?;
     campaigns::get(&conn, campaign_id)?;
-    let mut stmt = conn.prepare(
-        "SELECT d.address, d.name, d.state, d.reply, d.status, d.message_id, d.updated_at
+    let mut stmt = conn.prepare(&format!(
+        "SELECT d.address, d.name, d.state, d.reply, d.status, d.message_id, d.updated_at,
+                d.attempts
          FROM deliveries d JOIN plans p ON p.id = d.plan_id
-         WHERE p.campaign_id = ?1 ORDER BY d.plan_id, d.position",
-    )?;
+         WHERE p.campaign_id = ?1 {filter} ORDER BY d.plan_id, d.position"
+    ))?;
     let rows = stmt.query_map(params![campaign_id], |r| {
         Ok(DeliveryRow {
             address: r.get(0)?,
@@ -92,6 +108,7 @@ pub fn deliveries(db: &Db, campaign_id: i64) -> Result<Vec<DeliveryRow>> {
             status: r.get(4)?,
             message_id: r.get(5)?,
             updated_at: r.get(6)?,
+            attempts: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

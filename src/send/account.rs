@@ -1,6 +1,7 @@
 //! The SMTP account mail goes out through: server, security and credentials.
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -28,7 +29,13 @@ pub struct SmtpAccount {
     pub password: Option<String>,
     /// Extra trusted root certificates (PEM), for servers signed by a private authority.
     pub extra_roots: Vec<Vec<u8>>,
+    /// How long to wait for any one answer of the server.
+    pub timeout: Duration,
 }
+
+/// RFC 5321 asks clients to wait minutes for some replies; a minute is what desktop mail
+/// programs use, and long enough for a busy server's answer to the end of the data.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl std::fmt::Debug for SmtpAccount {
     // Written by hand so a password can never end up in a log line.
@@ -79,6 +86,7 @@ impl SmtpAccount {
             user,
             password,
             extra_roots: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
         };
         account.check()?;
         Ok(account)

@@ -1,7 +1,7 @@
 //! The ledger: one durable state per recipient of a sent plan. Every transition is its own
 //! committed transaction, so after a crash the database says exactly who got what.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -63,81 +63,316 @@ pub struct Queued {
     /// The recipient's place in the plan.
     pub position: usize,
     pub address: String,
-    pub name: Option<String>,
+    /// Earlier attempts (a deferred recipient tried again).
+    pub attempts: u32,
 }
+
+/// Recipients of a plan counted by state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Counts {
+    pub total: u32,
+    pub queued: u32,
+    pub sending: u32,
+    pub sent: u32,
+    pub deferred: u32,
+    pub failed: u32,
+    pub unknown: u32,
+}
+
+/// How many times a recipient is deferred before it stays deferred for the user to retry.
+pub const MAX_ATTEMPTS: u32 = 4;
 
 /// Opens the ledger for a plan: one `queued` row per recipient, all in one transaction. A plan
-/// is sent once; a second attempt is refused so nothing is sent twice.
-pub fn open(db: &Db, plan: &Plan) -> Result<Vec<Queued>> {
-    let now = db.now();
-    db.with_tx(|tx| {
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT 1 FROM deliveries WHERE plan_id = ?1 LIMIT 1",
-                [plan.id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if existing.is_some() {
-            return Err(Error::AlreadySent(plan.snapshot.campaign_id));
-        }
-        let mut insert = tx.prepare(
-            "INSERT INTO deliveries (plan_id, position, address, name, state, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'queued', ?5)",
-        )?;
-        plan.snapshot
-            .recipients
-            .iter()
-            .enumerate()
-            .map(|(position, r)| {
-                insert.execute(params![plan.id, position as i64, r.address, r.name, now])?;
-                Ok(Queued {
-                    id: tx.last_insert_rowid(),
-                    position,
-                    address: r.address.clone(),
-                    name: r.name.clone(),
-                })
-            })
-            .collect()
-    })
+/// is started once; after that it is resumed, never started again, so nothing is sent twice.
+pub fn open(tx: &rusqlite::Transaction, plan: &Plan, now: &str) -> Result<()> {
+    let existing = tx
+        .prepare("SELECT 1 FROM deliveries WHERE plan_id = ?1 LIMIT 1")?
+        .exists([plan.id])?;
+    if existing {
+        return Err(Error::AlreadySent(plan.snapshot.campaign_id));
+    }
+    let mut insert = tx.prepare(
+        "INSERT INTO deliveries (plan_id, position, address, name, state, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'queued', ?5)",
+    )?;
+    for (position, r) in plan.snapshot.recipients.iter().enumerate() {
+        insert.execute(params![plan.id, position as i64, r.address, r.name, now])?;
+    }
+    Ok(())
 }
 
-/// Records a state change with the server's reply (and the enhanced status code in it),
-/// committed before returning.
-pub fn record(
-    db: &Db,
-    delivery_id: i64,
-    state: DeliveryState,
-    reply: Option<&str>,
-    message_id: Option<&str>,
-) -> Result<()> {
+/// The recipients to send now, in plan order: the queued ones and the deferred ones whose
+/// time to try again has come.
+pub fn due(db: &Db, plan_id: i64) -> Result<Vec<Queued>> {
     let now = db.now();
-    let status = reply.and_then(enhanced_status);
-    db.with_tx(|tx| {
-        tx.execute(
-            "UPDATE deliveries SET state = ?1, reply = coalesce(?2, reply),
-             status = coalesce(?3, status), message_id = coalesce(?4, message_id),
-             updated_at = ?5 WHERE id = ?6",
-            params![state.as_str(), reply, status, message_id, now, delivery_id],
-        )?;
-        Ok(())
-    })
+    let conn = db.conn()?;
+    let mut stmt = conn.prepare(
+        "SELECT id, position, address, attempts FROM deliveries
+         WHERE plan_id = ?1 AND (state = 'queued'
+               OR (state = 'deferred' AND attempts < ?2 AND retry_at <= ?3))
+         ORDER BY position",
+    )?;
+    let rows = stmt.query_map(params![plan_id, MAX_ATTEMPTS, now], |r| {
+        Ok(Queued {
+            id: r.get(0)?,
+            position: r.get::<_, i64>(1)? as usize,
+            address: r.get(2)?,
+            attempts: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// When the next deferred recipient may be tried again, if any still may be.
+pub fn next_retry(db: &Db, plan_id: i64) -> Result<Option<String>> {
+    Ok(db.conn()?.query_row(
+        "SELECT min(retry_at) FROM deliveries
+         WHERE plan_id = ?1 AND state = 'deferred' AND attempts < ?2",
+        params![plan_id, MAX_ATTEMPTS],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn counts(conn: &rusqlite::Connection, plan_id: i64) -> Result<Counts> {
+    let mut counts = Counts::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT state, count(*) FROM deliveries WHERE plan_id = ?1 GROUP BY state",
+    )?;
+    let mut rows = stmt.query([plan_id])?;
+    while let Some(row) = rows.next()? {
+        let n: u32 = row.get(1)?;
+        counts.total += n;
+        *match row.get::<_, DeliveryState>(0)? {
+            DeliveryState::Queued => &mut counts.queued,
+            DeliveryState::Sending => &mut counts.sending,
+            DeliveryState::Sent => &mut counts.sent,
+            DeliveryState::Deferred => &mut counts.deferred,
+            DeliveryState::Failed => &mut counts.failed,
+            DeliveryState::Unknown => &mut counts.unknown,
+        } += n;
+    }
+    Ok(counts)
+}
+
+/// Puts the failed and deferred recipients back in the queue ("retry failed and deferred
+/// only"); the unknown ones too only when the user says so, having decided they did not
+/// arrive. Returns how many.
+pub fn requeue(tx: &rusqlite::Transaction, plan_id: i64, unknown: bool, now: &str) -> Result<u32> {
+    Ok(tx.execute(
+        "UPDATE deliveries SET state = 'queued', attempts = 0, retry_at = NULL, updated_at = ?3
+         WHERE plan_id = ?1 AND (state IN ('failed', 'deferred') OR (?2 AND state = 'unknown'))",
+        params![plan_id, unknown, now],
+    )? as u32)
 }
 
 /// After a crash or a forced quit: a recipient left in `sending` may or may not have got the
-/// mail, so it becomes `unknown` — never queued again without the user deciding. Returns how
-/// many there were.
+/// mail, so it becomes `unknown` — never queued again without the user deciding. Only plans
+/// no process is sending (see `runs::lock`) are touched. Returns how many there were.
 pub fn recover(db: &Db) -> Result<u32> {
-    let now = db.now();
-    db.with_tx(|tx| {
-        Ok(tx.execute(
-            "UPDATE deliveries SET state = 'unknown', updated_at = ?1,
-             reply = coalesce(reply, ?2) WHERE state = 'sending'",
-            params![now, INTERRUPTED],
-        )? as u32)
-    })
+    let plans: Vec<i64> = {
+        let conn = db.conn()?;
+        let mut stmt =
+            conn.prepare("SELECT DISTINCT plan_id FROM deliveries WHERE state = 'sending'")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut recovered = 0;
+    for plan_id in plans {
+        if let Some(_lock) = super::runs::try_lock(db, plan_id)? {
+            recovered += db.with_tx(|tx| recover_plan(tx, plan_id, &db.now()))?;
+        }
+    }
+    Ok(recovered)
+}
+
+/// `recover` for one plan whose lock the caller holds.
+pub fn recover_plan(tx: &rusqlite::Transaction, plan_id: i64, now: &str) -> Result<u32> {
+    tx.execute(
+        "INSERT INTO attempts (delivery_id, account, started_at, finished_at, state, reply)
+         SELECT d.id, r.account, d.updated_at, ?2, 'unknown', ?3
+         FROM deliveries d LEFT JOIN runs r ON r.plan_id = d.plan_id
+         WHERE d.plan_id = ?1 AND d.state = 'sending'",
+        params![plan_id, now, INTERRUPTED],
+    )?;
+    Ok(tx.execute(
+        "UPDATE deliveries SET state = 'unknown', updated_at = ?2, reply = ?3, status = NULL
+         WHERE plan_id = ?1 AND state = 'sending'",
+        params![plan_id, now, INTERRUPTED],
+    )? as u32)
 }
 
 /// The reply recorded for a delivery the app stopped in the middle of.
 const INTERRUPTED: &str =
     "the app stopped while this mail was being sent: it may or may not have arrived";
+
+/// The end of one attempt at a recipient.
+#[derive(Debug, Clone)]
+pub struct Finish {
+    pub id: i64,
+    pub state: DeliveryState,
+    pub reply: String,
+    pub message_id: Option<String>,
+    pub started_at: String,
+    /// For a deferred recipient: when to try again.
+    pub retry_at: Option<String>,
+}
+
+enum Change {
+    /// Marks a recipient `sending` — after committing the previous attempt's end, if any — and
+    /// answers whether to go ahead (no: it was suppressed meanwhile, or is not due any more).
+    Sending {
+        id: i64,
+        address: String,
+        previous: Option<Finish>,
+        answer: tokio::sync::oneshot::Sender<Result<bool>>,
+    },
+    Finish(Finish),
+}
+
+/// The ledger's writer: one thread with its own connection commits the changes of every
+/// connection of a run together (a group commit), so a run is not limited to one fsync per
+/// message per connection. A `sending` is always durable before its answer comes back, and
+/// so before the MAIL FROM it allows.
+pub struct Writer {
+    changes: std::sync::mpsc::Sender<Change>,
+    thread: std::thread::JoinHandle<Result<()>>,
+}
+
+impl Writer {
+    pub fn start(db: &Db, account: Option<String>) -> Result<Writer> {
+        let conn = db.conn()?;
+        let db = db.clone();
+        let (changes, receive) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("shisa-ledger".into())
+            .spawn(move || write_changes(&db, conn, account.as_deref(), &receive))
+            .map_err(|e| Error::Smtp(format!("cannot start the ledger: {e}")))?;
+        Ok(Writer { changes, thread })
+    }
+
+    /// Commits `previous` and marks `queued` sending; true: go ahead and send.
+    pub async fn sending(&self, queued: &Queued, previous: Option<Finish>) -> Result<bool> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let change = Change::Sending {
+            id: queued.id,
+            address: queued.address.clone(),
+            previous,
+            answer,
+        };
+        self.changes.send(change).map_err(|_| stopped())?;
+        answered.await.map_err(|_| stopped())?
+    }
+
+    /// Records the end of an attempt; committed with the next group, before any later change.
+    pub fn finish(&self, finish: Finish) -> Result<()> {
+        self.changes
+            .send(Change::Finish(finish))
+            .map_err(|_| stopped())
+    }
+
+    /// Waits for everything sent to the writer to be committed.
+    pub fn close(self) -> Result<()> {
+        drop(self.changes);
+        self.thread.join().map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> Error {
+    Error::Smtp("the ledger stopped".into())
+}
+
+/// Changes waiting when a group starts all go into it, up to this many.
+const GROUP: usize = 512;
+
+fn write_changes(
+    db: &Db,
+    mut conn: crate::store::Conn,
+    account: Option<&str>,
+    receive: &std::sync::mpsc::Receiver<Change>,
+) -> Result<()> {
+    while let Ok(first) = receive.recv() {
+        let mut group = vec![first];
+        while group.len() < GROUP {
+            match receive.try_recv() {
+                Ok(change) => group.push(change),
+                Err(_) => break,
+            }
+        }
+        let now = db.now();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut answers = Vec::new();
+        for change in group {
+            match change {
+                Change::Finish(finish) => record(&tx, account, &finish, &now)?,
+                Change::Sending {
+                    id,
+                    address,
+                    previous,
+                    answer,
+                } => {
+                    if let Some(previous) = &previous {
+                        record(&tx, account, previous, &now)?;
+                    }
+                    answers.push((answer, mark_sending(&tx, id, &address, &now)));
+                }
+            }
+        }
+        tx.commit()?;
+        for (answer, go) in answers {
+            let _ = answer.send(go);
+        }
+    }
+    Ok(())
+}
+
+/// `sending`, unless the address was suppressed after the review: then failed, never mailed.
+fn mark_sending(tx: &rusqlite::Transaction, id: i64, address: &str, now: &str) -> Result<bool> {
+    if crate::contacts::is_suppressed(tx, address)? {
+        tx.prepare_cached(
+            "UPDATE deliveries SET state = 'failed', reply = ?2, updated_at = ?3 WHERE id = ?1",
+        )?
+        .execute(params![id, SUPPRESSED, now])?;
+        return Ok(false);
+    }
+    let marked = tx
+        .prepare_cached(
+            "UPDATE deliveries SET state = 'sending', updated_at = ?2
+             WHERE id = ?1 AND state IN ('queued', 'deferred')",
+        )?
+        .execute(params![id, now])?;
+    Ok(marked == 1)
+}
+
+const SUPPRESSED: &str = "not sent: the address was suppressed after the review";
+
+fn record(tx: &rusqlite::Transaction, account: Option<&str>, f: &Finish, now: &str) -> Result<()> {
+    let status = enhanced_status(&f.reply);
+    tx.prepare_cached(
+        "UPDATE deliveries SET state = ?2, reply = ?3, status = ?4,
+         message_id = coalesce(?5, message_id), attempts = attempts + 1, retry_at = ?6,
+         updated_at = ?7 WHERE id = ?1",
+    )?
+    .execute(params![
+        f.id,
+        f.state.as_str(),
+        f.reply,
+        status,
+        f.message_id,
+        f.retry_at,
+        now
+    ])?;
+    tx.prepare_cached(
+        "INSERT INTO attempts (delivery_id, account, started_at, finished_at, state, reply)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        f.id,
+        account,
+        f.started_at,
+        now,
+        f.state.as_str(),
+        f.reply
+    ])?;
+    Ok(())
+}

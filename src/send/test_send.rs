@@ -82,15 +82,22 @@ pub async fn send(
     confirmation::names(&plan, confirmation)?;
     let from = outbox.sender(plan.snapshot.from.as_deref())?;
     let mailing = Mailing::new(db, &plan, from)?;
-    outbox.check().await?;
+    let mut courier = outbox
+        .open(|_| {})
+        .await
+        .map_err(|e| crate::Error::Smtp(e.to_string()))?;
     let mut results = Vec::new();
     for recipient in &plan.snapshot.recipients {
-        let outcome = outbox.deliver(&mailing.message(recipient)?).await;
+        let message = mailing.message(recipient)?;
+        let outcome = courier
+            .deliver(message.envelope(), &message.formatted())
+            .await;
         results.push(TestResult {
             address: recipient.address.clone(),
             sent: outcome.state == super::DeliveryState::Sent,
             reply: outcome.reply,
         });
     }
+    courier.close().await;
     Ok(results)
 }

@@ -1,16 +1,16 @@
-//! Where messages go: an SMTP server, or the practice mailbox on this computer. Both take a
-//! finished message and say what happened to it.
+//! Where messages go: an SMTP server, or the practice mailbox on this computer. An `Outbox`
+//! says where; a `Courier` is one open way there (an SMTP session, or the mailbox folder) that
+//! takes finished messages one at a time and says what became of each.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
 
+use lettre::address::Envelope;
 use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Tokio1Executor};
 
-use super::account::{Security, SmtpAccount};
+use super::account::SmtpAccount;
+use super::connection::{self, ConnectError, Session, StepReport};
 use super::ledger::DeliveryState;
 use crate::error::{Error, Result};
 
@@ -20,81 +20,63 @@ const PRACTICE_FROM: &str = "practice@shisa.invalid";
 /// Reply codes that mean the account, not the recipient, is the problem (authentication).
 const ACCOUNT_CODES: &[&str] = &["530", "534", "535", "538"];
 
+/// Replies by which a server says "not now" to the whole session: try again later, on a new
+/// connection.
+const SLOW_DOWN_CODES: &[&str] = &["421", "451", "452"];
+
 /// The practice mailbox inside a data folder: where practice mode writes each mail as an .eml.
 pub fn practice_mailbox(data_dir: &Path) -> PathBuf {
     data_dir.join("practice-mailbox")
 }
 
+#[derive(Debug, Clone)]
 pub enum Outbox {
-    Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        user: Option<String>,
-    },
-    Practice {
-        transport: AsyncFileTransport<Tokio1Executor>,
-        dir: PathBuf,
-    },
+    Smtp(SmtpAccount),
+    Practice(PathBuf),
 }
 
-/// What happened to one message.
+/// What happened to one message, and what the run should do next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub state: DeliveryState,
     pub reply: String,
-    /// The failure concerns the connection or the account, so the next recipients would fail
-    /// the same way: the run stops and leaves them queued.
-    pub stops_run: bool,
+    pub then: Then,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// Go on with the next recipient on the same connection.
+    Next,
+    /// This connection is done for; open a new one after a pause.
+    Reconnect,
+    /// The account or the provider's quota is the problem: every next recipient would get the
+    /// same, so the campaign pauses until the user looks.
+    Pause,
 }
 
 impl Outbox {
     pub fn smtp(account: &SmtpAccount) -> Result<Outbox> {
         account.check()?;
-        let tls_error = |e: lettre::transport::smtp::Error| Error::Smtp(e.to_string());
-        let tls = || -> Result<TlsParameters> {
-            let mut params = TlsParameters::builder(account.host.clone());
-            for pem in &account.extra_roots {
-                params =
-                    params.add_root_certificate(Certificate::from_pem(pem).map_err(tls_error)?);
-            }
-            params.build().map_err(tls_error)
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&account.host)
-            .port(account.port)
-            .timeout(Some(Duration::from_secs(60)))
-            .tls(match account.security {
-                Security::Starttls => Tls::Required(tls()?),
-                Security::Tls => Tls::Wrapper(tls()?),
-                Security::Insecure => Tls::None,
-            });
-        if let Some(user) = &account.user {
-            builder = builder.credentials(Credentials::new(
-                user.clone(),
-                account.password.clone().unwrap_or_default(),
-            ));
-        }
-        Ok(Outbox::Smtp {
-            transport: builder.build(),
-            user: account.user.clone(),
-        })
+        Ok(Outbox::Smtp(account.clone()))
     }
 
     pub fn practice(dir: &Path) -> Result<Outbox> {
         std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-        Ok(Outbox::Practice {
-            transport: AsyncFileTransport::new(dir),
-            dir: dir.to_path_buf(),
-        })
+        Ok(Outbox::Practice(dir.to_path_buf()))
     }
 
     pub fn is_practice(&self) -> bool {
-        matches!(self, Outbox::Practice { .. })
+        matches!(self, Outbox::Practice(_))
     }
 
     /// The sender when the campaign names none: the account's user if it is an address.
     pub fn default_from(&self) -> Option<Mailbox> {
         match self {
-            Outbox::Smtp { user, .. } => user.as_deref().and_then(|u| Mailbox::from_str(u).ok()),
-            Outbox::Practice { .. } => Mailbox::from_str(PRACTICE_FROM).ok(),
+            Outbox::Smtp(account) => account
+                .user
+                .as_deref()
+                .and_then(|u| Mailbox::from_str(u).ok()),
+            Outbox::Practice(_) => Mailbox::from_str(PRACTICE_FROM).ok(),
         }
     }
 
@@ -106,101 +88,139 @@ impl Outbox {
         }
     }
 
+    /// Opens the way there: an SMTP session (TLS and login included), or the mailbox folder.
+    pub async fn open(
+        &self,
+        report: impl FnMut(StepReport),
+    ) -> std::result::Result<Courier, ConnectError> {
+        match self {
+            Outbox::Smtp(account) => Ok(Courier::Smtp(Box::new(
+                connection::open(account, report).await?,
+            ))),
+            Outbox::Practice(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| ConnectError {
+                    step: connection::ConnectStep::Tcp,
+                    message: format!("{}: {e}", dir.display()),
+                    transient: false,
+                })?;
+                Ok(Courier::Practice {
+                    transport: AsyncFileTransport::new(dir),
+                    dir: dir.clone(),
+                })
+            }
+        }
+    }
+
     /// Connects (TLS and login included) before anything is queued, so a wrong server or
     /// password is reported without touching a single recipient.
     pub async fn check(&self) -> Result<()> {
+        let courier = self
+            .open(|_| {})
+            .await
+            .map_err(|e| Error::Smtp(e.to_string()))?;
+        courier.close().await;
+        Ok(())
+    }
+}
+
+/// One open way to the outbox.
+pub enum Courier {
+    // Boxed: a session holds its buffers, the practice mailbox only a path.
+    Smtp(Box<Session>),
+    Practice {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
+}
+
+impl Courier {
+    /// Delivers one message to its one recipient.
+    pub async fn deliver(&mut self, envelope: &Envelope, message: &[u8]) -> Outcome {
         match self {
-            Outbox::Smtp { transport, .. } => match transport.test_connection().await {
-                Ok(true) => Ok(()),
-                Ok(false) => Err(Error::Smtp("the server did not answer".into())),
-                Err(e) => Err(Error::Smtp(e.to_string())),
+            Courier::Smtp(session) => match (envelope.from(), envelope.to()) {
+                (Some(from), [to]) => session.deliver(from, to, message).await,
+                _ => outcome_of(
+                    ReplyKind::Permanent,
+                    None,
+                    "a message must have one sender and exactly one recipient",
+                ),
             },
-            Outbox::Practice { dir, .. } => std::fs::create_dir_all(dir).map_err(Error::io(dir)),
+            Courier::Practice { transport, dir } => {
+                match transport.send_raw(envelope, message).await {
+                    Ok(id) => Outcome {
+                        state: DeliveryState::Sent,
+                        reply: dir.join(format!("{id}.eml")).display().to_string(),
+                        then: Then::Next,
+                    },
+                    Err(e) => Outcome {
+                        state: DeliveryState::Deferred,
+                        reply: e.to_string(),
+                        then: Then::Pause,
+                    },
+                }
+            }
         }
     }
 
-    pub async fn deliver(&self, message: &Message) -> Outcome {
+    pub fn usable(&self) -> bool {
         match self {
-            Outbox::Smtp { transport, .. } => match transport.send(message.clone()).await {
-                Ok(response) => Outcome {
-                    state: DeliveryState::Sent,
-                    reply: format!(
-                        "{} {}",
-                        response.code(),
-                        response.message().collect::<Vec<_>>().join(" ")
-                    ),
-                    stops_run: false,
-                },
-                Err(e) => classify(&e),
-            },
-            Outbox::Practice { transport, dir } => match transport.send(message.clone()).await {
-                Ok(id) => Outcome {
-                    state: DeliveryState::Sent,
-                    reply: dir.join(format!("{id}.eml")).display().to_string(),
-                    stops_run: false,
-                },
-                Err(e) => Outcome {
-                    state: DeliveryState::Failed,
-                    reply: e.to_string(),
-                    stops_run: true,
-                },
-            },
+            Courier::Smtp(session) => session.usable(),
+            Courier::Practice { .. } => true,
+        }
+    }
+
+    pub async fn close(self) {
+        if let Courier::Smtp(session) = self {
+            session.close().await;
         }
     }
 }
 
-/// Sorts an SMTP error by what it says about the recipient; see [`outcome_of`].
-fn classify(e: &lettre::transport::smtp::Error) -> Outcome {
-    let kind = if e.is_permanent() {
-        ReplyKind::Permanent
-    } else if e.is_transient() {
-        ReplyKind::Transient
-    } else if e.is_tls() {
-        ReplyKind::Tls
-    } else {
-        ReplyKind::Lost
-    };
-    let code = e.status().map(|c| c.to_string());
-    outcome_of(kind, code.as_deref(), &e.to_string())
-}
-
-/// What went wrong, as lettre tells it.
+/// What a delivery came to, as far as the reply (or its absence) tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ReplyKind {
+pub(crate) enum ReplyKind {
+    /// The final 2xx reply.
+    Accepted,
     /// A 5xx reply.
     Permanent,
     /// A 4xx reply.
     Transient,
     Tls,
-    /// No reply: the connection was lost or timed out.
+    /// No reply, before the DATA command: the server cannot have taken the mail.
+    LostBeforeData,
+    /// No reply after the DATA command: the server may or may not have taken the mail.
     Lost,
 }
 
 /// A 5xx reply is final for the recipient; a 4xx reply, and a refusal for quota or policy
-/// (550 5.4.5, 554 5.7.x about a rate), may be retried later; a lost connection or timeout
-/// leaves it unknown whether the server took the mail — which must never be guessed. Replies
-/// about the account, the connection or a quota stop the run: the next recipients would get
-/// the same.
-fn outcome_of(kind: ReplyKind, code: Option<&str>, reply: &str) -> Outcome {
+/// (421, 451, 452, 550 5.4.5, 554 5.7.x about a rate), may be retried later; a connection lost
+/// before DATA sent nothing; lost or timed out after it, it is unknown whether the server took
+/// the mail — which must never be guessed. Replies about the account or a quota pause the
+/// campaign: the next recipients would get the same.
+pub(crate) fn outcome_of(kind: ReplyKind, code: Option<&str>, reply: &str) -> Outcome {
     let code = code.unwrap_or("");
     let status = enhanced_status(reply);
     let lower = reply.to_lowercase();
-    let quota = ["421", "451", "452"].contains(&code)
-        || status.as_deref() == Some("5.4.5")
+    let quota = status.as_deref() == Some("5.4.5")
         || (status.as_deref().is_some_and(|s| s.starts_with("5.7."))
             && ["rate", "limit", "quota", "too many"]
                 .iter()
                 .any(|w| lower.contains(w)));
     let account = ACCOUNT_CODES.contains(&code);
-    let state = match kind {
-        _ if quota || account => DeliveryState::Deferred,
-        ReplyKind::Permanent => DeliveryState::Failed,
-        ReplyKind::Transient | ReplyKind::Tls => DeliveryState::Deferred,
-        ReplyKind::Lost => DeliveryState::Unknown,
+    let slow_down = SLOW_DOWN_CODES.contains(&code);
+    let (state, then) = match kind {
+        _ if quota || account => (DeliveryState::Deferred, Then::Pause),
+        ReplyKind::Accepted => (DeliveryState::Sent, Then::Next),
+        ReplyKind::Transient if slow_down => (DeliveryState::Deferred, Then::Reconnect),
+        ReplyKind::Transient => (DeliveryState::Deferred, Then::Next),
+        ReplyKind::Permanent => (DeliveryState::Failed, Then::Next),
+        ReplyKind::Tls => (DeliveryState::Deferred, Then::Pause),
+        ReplyKind::LostBeforeData => (DeliveryState::Deferred, Then::Reconnect),
+        ReplyKind::Lost => (DeliveryState::Unknown, Then::Reconnect),
     };
     Outcome {
-        stops_run: quota || account || kind == ReplyKind::Tls || state == DeliveryState::Unknown,
         state,
+        then,
         reply: reply.to_string(),
     }
 }
@@ -226,85 +246,89 @@ mod tests {
 
     #[test]
     fn sorts_replies_into_states() {
+        use Then::*;
         let cases = [
             (
                 ReplyKind::Permanent,
                 "550",
                 "550 5.1.1 <a@x.jp>: user unknown",
                 DeliveryState::Failed,
-                false,
+                Next,
             ),
             (
                 ReplyKind::Transient,
                 "450",
                 "450 4.2.1 mailbox busy",
                 DeliveryState::Deferred,
-                false,
+                Next,
             ),
             (
                 ReplyKind::Transient,
                 "421",
                 "421 4.7.0 try again later",
                 DeliveryState::Deferred,
-                true,
+                Reconnect,
             ),
             (
                 ReplyKind::Transient,
                 "452",
                 "452 4.5.3 too many recipients",
                 DeliveryState::Deferred,
-                true,
+                Reconnect,
             ),
             (
                 ReplyKind::Permanent,
                 "550",
                 "550 5.4.5 Daily sending quota exceeded",
                 DeliveryState::Deferred,
-                true,
+                Pause,
             ),
             (
                 ReplyKind::Permanent,
                 "554",
                 "554 5.7.1 Message rejected: sending rate exceeded",
                 DeliveryState::Deferred,
-                true,
+                Pause,
             ),
             (
                 ReplyKind::Permanent,
                 "554",
                 "554 5.7.1 Message rejected as spam",
                 DeliveryState::Failed,
-                false,
+                Next,
             ),
             (
                 ReplyKind::Permanent,
                 "535",
                 "535 5.7.8 authentication failed",
                 DeliveryState::Deferred,
-                true,
+                Pause,
+            ),
+            (
+                ReplyKind::LostBeforeData,
+                "",
+                "connection reset by peer",
+                DeliveryState::Deferred,
+                Reconnect,
             ),
             (
                 ReplyKind::Lost,
                 "",
                 "connection reset by peer",
                 DeliveryState::Unknown,
-                true,
+                Reconnect,
             ),
             (
                 ReplyKind::Tls,
                 "",
                 "tls handshake failed",
                 DeliveryState::Deferred,
-                true,
+                Pause,
             ),
         ];
-        for (kind, code, reply, state, stops) in cases {
+        for (kind, code, reply, state, then) in cases {
             let outcome = outcome_of(kind, Some(code).filter(|c| !c.is_empty()), reply);
-            assert_eq!(
-                (outcome.state, outcome.stops_run),
-                (state, stops),
-                "{reply}"
-            );
+            assert_eq!((outcome.state, outcome.then), (state, then), "{reply}");
         }
     }
 

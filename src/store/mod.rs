@@ -47,6 +47,8 @@ pub struct Db {
     pool: Pool<SqliteConnectionManager>,
     clock: Arc<dyn Clock>,
     files: files::Files,
+    /// The folder holding the database, its files and its locks.
+    dir: PathBuf,
 }
 
 pub type Conn = PooledConnection<SqliteConnectionManager>;
@@ -78,7 +80,13 @@ impl Db {
         MIGRATIONS.to_latest(&mut conn)?;
         // Stored files live beside the database, so one folder holds all of the app's data.
         let files = files::Files::new(path.with_file_name("files"));
-        Ok(Db { pool, clock, files })
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Db {
+            pool,
+            clock,
+            files,
+            dir,
+        })
     }
 
     pub fn conn(&self) -> Result<Conn> {
@@ -112,6 +120,11 @@ impl Db {
         &self.files
     }
 
+    /// The folder holding the database and the app's other data.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Now, as the clock says, for a mail's Date header.
     pub fn instant(&self) -> std::time::SystemTime {
         self.clock.now().into()
@@ -119,6 +132,11 @@ impl Db {
 
     pub fn now(&self) -> String {
         self.clock.stamp()
+    }
+
+    /// The clock behind every timestamp, for work that waits on time (send limits, schedules).
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 }
 

@@ -15,12 +15,15 @@ pub struct Preferences {
     /// A message larger than this (in MB) is pointed out before the review: many servers
     /// refuse mail over 10 MB.
     pub large_message_mb: u32,
+    /// The saved account mail goes out through; none: the practice mailbox.
+    pub account: Option<String>,
 }
 
 impl Default for Preferences {
     fn default() -> Preferences {
         Preferences {
             large_message_mb: 10,
+            account: None,
         }
     }
 }
@@ -68,6 +71,7 @@ mod tests {
             &db,
             &Preferences {
                 large_message_mb: 25,
+                account: None,
             },
         )
         .unwrap();

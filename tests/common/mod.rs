@@ -60,6 +60,8 @@ pub struct Received {
     pub to: Vec<String>,
     pub user: Option<String>,
     pub tls: bool,
+    /// When the peer had the whole message, in ms since the Unix epoch.
+    pub received_at: u64,
     pub raw: Vec<u8>,
 }
 
@@ -78,6 +80,16 @@ pub const PASSWORD: &str = "correct horse";
 
 impl SmtpPeer {
     pub fn start() -> SmtpPeer {
+        SmtpPeer::spawn(&[])
+    }
+
+    /// Like `start`, with scripted faults: a JSON array of rules as `--faults` of
+    /// tests/smtp/server.mjs describes them (4xx/5xx replies, disconnects, slow replies).
+    pub fn start_with(faults: serde_json::Value) -> SmtpPeer {
+        SmtpPeer::spawn(&["--faults", &faults.to_string()])
+    }
+
+    fn spawn(extra_args: &[&str]) -> SmtpPeer {
         let out = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.mjs");
         let mut child = Command::new("node")
@@ -85,6 +97,7 @@ impl SmtpPeer {
             .arg("--dir")
             .arg(out.path())
             .args(["--user", USER, "--pass", PASSWORD])
+            .args(extra_args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -114,15 +127,23 @@ impl SmtpPeer {
             user: Some(USER.into()),
             password: Some(PASSWORD.into()),
             extra_roots: vec![std::fs::read(&self.cert).unwrap()],
+            timeout: shisa::send::account::DEFAULT_TIMEOUT,
         }
     }
 
     /// Every mail received so far, in arrival order.
     pub fn received(&self) -> Vec<Received> {
+        // Only NNNNNN.json are envelopes; connections.json is a record of its own.
+        let is_envelope = |p: &Path| {
+            p.extension().is_some_and(|e| e == "json")
+                && p.file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|s| s.bytes().all(|b| b.is_ascii_digit()))
+        };
         let mut envelopes: Vec<PathBuf> = std::fs::read_dir(self.out.path())
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| is_envelope(p))
             .collect();
         envelopes.sort();
         envelopes
@@ -140,10 +161,39 @@ impl SmtpPeer {
                         .collect(),
                     user: envelope["user"].as_str().map(str::to_string),
                     tls: envelope["tls"].as_bool().unwrap(),
+                    received_at: envelope["receivedAt"].as_u64().unwrap(),
                     raw: std::fs::read(json.with_extension("eml")).unwrap(),
                 }
             })
             .collect()
+    }
+
+    /// One record per DATA and per scripted fault, in order: `at` (ms), `session`, `to`,
+    /// `stage` (connect/mail/rcpt/data), `result` (stored/refused/disconnected/delayed),
+    /// `code` (the reply, or null when none was sent).
+    pub fn attempts(&self) -> Vec<serde_json::Value> {
+        match std::fs::read_to_string(self.out.path().join("attempts.jsonl")) {
+            Ok(text) => text
+                .lines()
+                .map(|line| serde_json::from_str(line).unwrap())
+                .collect(),
+            // The peer writes the file with its first record.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => panic!("attempts.jsonl: {e}"),
+        }
+    }
+
+    /// The most connections the peer had open at once so far.
+    pub fn max_open_connections(&self) -> u64 {
+        match std::fs::read(self.out.path().join("connections.json")) {
+            Ok(bytes) => {
+                let counts: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                counts["maxOpen"].as_u64().unwrap()
+            }
+            // The peer writes the file when the first connection comes in.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => panic!("connections.json: {e}"),
+        }
     }
 }
 

@@ -1,50 +1,30 @@
-use serde::{Deserialize, Serialize};
-use shisa::send::{Security, SmtpAccount};
+use serde::Serialize;
+use shisa::send::accounts::{self, Account, AccountForm};
+use shisa::send::connection::StepReport;
+use shisa::send::limits::{self, Preset};
+use shisa::send::secrets::Keychain;
+use shisa::send::{Outbox, runner};
 use shisa::store::preferences::{self, Preferences};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
 use crate::error::{IpcError, IpcResult};
-use crate::state::AppState;
-
-/// The SMTP server form. The password stays in memory until the app closes.
-#[derive(Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    pub user: String,
-    pub password: String,
-}
-
-impl From<SmtpSettings> for SmtpAccount {
-    fn from(s: SmtpSettings) -> SmtpAccount {
-        let user = s.user.trim();
-        SmtpAccount {
-            host: s.host.trim().to_string(),
-            port: s.port,
-            security: s.security,
-            user: (!user.is_empty()).then(|| user.to_string()),
-            password: (!s.password.is_empty()).then_some(s.password),
-            extra_roots: Vec::new(),
-        }
-    }
-}
+use crate::state::{AppState, blocking};
 
 #[derive(Serialize, TS)]
 #[ts(export)]
 pub struct Settings {
-    /// `None`: practice mode, mail is written to the practice mailbox.
-    pub smtp: Option<SmtpSettings>,
+    /// The saved SMTP accounts; `preferences.account` names the one in use (none: practice
+    /// mode, mail is written to the practice mailbox).
+    pub accounts: Vec<Account>,
     pub practice_mailbox: String,
     pub preferences: Preferences,
 }
 
 fn settings(state: &AppState) -> IpcResult<Settings> {
     Ok(Settings {
-        smtp: state.smtp(),
+        accounts: accounts::list(&state.db)?,
         practice_mailbox: state.practice_mailbox().display().to_string(),
         preferences: preferences::load(&state.db)?,
     })
@@ -61,22 +41,88 @@ pub async fn set_preferences(
     state: State<'_, AppState>,
     preferences: Preferences,
 ) -> IpcResult<Settings> {
+    if let Some(name) = &preferences.account {
+        accounts::get(&state.db, name)?;
+    }
     preferences::save(&state.db, &preferences)?;
     settings(&state)
 }
 
-/// Sets the server (checked first: a server without TLS must be this computer), or practice
-/// mode with `None`.
+/// Saves an account (its password into the system keychain) and uses it from now on.
 #[tauri::command]
-pub async fn set_smtp(
-    state: State<'_, AppState>,
-    smtp: Option<SmtpSettings>,
-) -> IpcResult<Settings> {
-    if let Some(smtp) = &smtp {
-        SmtpAccount::from(smtp.clone()).check()?;
-    }
-    *state.smtp.write().map_err(IpcError::internal)? = smtp;
+pub async fn save_account(state: State<'_, AppState>, form: AccountForm) -> IpcResult<Settings> {
+    let db = state.db.clone();
+    blocking(move || {
+        let account = accounts::save(&db, &Keychain, form)?;
+        let mut preferences = preferences::load(&db)?;
+        preferences.account = Some(account.name);
+        preferences::save(&db, &preferences)
+    })
+    .await?;
     settings(&state)
+}
+
+/// Deletes an account and its password; practice mode if it was the one in use.
+#[tauri::command]
+pub async fn delete_account(state: State<'_, AppState>, name: String) -> IpcResult<Settings> {
+    let db = state.db.clone();
+    blocking(move || {
+        accounts::delete(&db, &Keychain, &name)?;
+        let mut preferences = preferences::load(&db)?;
+        if preferences.account.as_deref() == Some(name.as_str()) {
+            preferences.account = None;
+            preferences::save(&db, &preferences)?;
+        }
+        Ok(())
+    })
+    .await?;
+    settings(&state)
+}
+
+/// Connects and logs in with the account as written in the form, step by step: DNS, TCP,
+/// TLS, AUTH. Without a password in the form, the saved one is used.
+#[tauri::command]
+pub async fn test_account(
+    state: State<'_, AppState>,
+    form: AccountForm,
+) -> IpcResult<Vec<StepReport>> {
+    let saved = match &form.password {
+        Some(password) if !password.is_empty() => Some(password.clone()),
+        _ => accounts::open(&state.db, &Keychain, &form.account.name)
+            .ok()
+            .and_then(|(_, smtp)| smtp.password),
+    };
+    let outbox = Outbox::smtp(&form.account.smtp(saved))?;
+    let mut steps = Vec::new();
+    if let Ok(courier) = outbox.open(|step| steps.push(step)).await {
+        courier.close().await;
+    }
+    Ok(steps)
+}
+
+/// The providers' published limits to start an account from.
+#[tauri::command]
+pub async fn list_presets() -> IpcResult<Vec<Preset>> {
+    Ok(limits::presets())
+}
+
+/// How long sending `count` mails takes through the account in use, and when it would end.
+#[tauri::command]
+pub async fn estimate_send(state: State<'_, AppState>, count: u32) -> IpcResult<Estimate> {
+    let limits = match state.selected_account()? {
+        Some(name) => accounts::get(&state.db, &name)?.limits,
+        None => shisa::send::Limits::default(),
+    };
+    let (seconds, finish_at) = runner::estimate(&limits, count, state.db.clock().as_ref());
+    Ok(Estimate { seconds, finish_at })
+}
+
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct Estimate {
+    #[ts(type = "number")]
+    pub seconds: u64,
+    pub finish_at: String,
 }
 
 /// Opens the practice mailbox folder in the system's file manager.

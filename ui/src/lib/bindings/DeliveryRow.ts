@@ -5,4 +5,8 @@ export type DeliveryRow = { address: string, name: string | null, state: Deliver
 /**
  * The enhanced status code of the server's reply (e.g. 5.1.1).
  */
-status: string | null, message_id: string | null, updated_at: string, };
+status: string | null, message_id: string | null, updated_at: string, 
+/**
+ * How many times it was tried.
+ */
+attempts: number, };

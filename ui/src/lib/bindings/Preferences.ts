@@ -5,4 +5,8 @@ export type Preferences = {
  * A message larger than this (in MB) is pointed out before the review: many servers
  * refuse mail over 10 MB.
  */
-large_message_mb: number, };
+large_message_mb: number, 
+/**
+ * The saved account mail goes out through; none: the practice mailbox.
+ */
+account: string | null, };

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod delivery;
+
 use clap::{Parser, Subcommand};
 use serde_json::json;
 use std::sync::atomic::AtomicBool;
@@ -13,9 +15,9 @@ use shisa::contacts::Mode;
 use shisa::contacts::{self, Contact, ContactQuery, CsvEncoding, ExportOptions, SuppressionReason};
 use shisa::import::mapping::Field;
 use shisa::import::{ImportOptions, ImportReport, MapColumn};
-use shisa::review::{Confirmation, plan};
+use shisa::review::plan;
+use shisa::send::Outbox;
 use shisa::send::mailing::Mailing;
-use shisa::send::{Outbox, SmtpAccount};
 use shisa::store::campaigns::CreatedCampaign;
 use shisa::store::templates::{self, MailTemplate};
 use shisa::{Db, Error, Result, history, import, store};
@@ -92,20 +94,45 @@ enum Command {
         #[command(subcommand)]
         command: TemplateCommand,
     },
-    /// Send a reviewed campaign (to the practice mailbox unless --smtp is given).
+    /// Send a reviewed campaign through an account or server (the practice mailbox if neither
+    /// is given). Runs until the campaign ends or pauses; safe to kill, `resume` continues.
     Send {
         campaign: i64,
         /// The digest printed by `shisa review`.
         #[arg(long, value_name = "DIGEST")]
         confirm: String,
-        /// smtp://user@host:port (STARTTLS), smtps://user@host:port (TLS) or
-        /// smtp+insecure://127.0.0.1:port (no TLS, this computer only). The password comes from
-        /// SHISA_SMTP_PASSWORD.
-        #[arg(long, value_name = "URL")]
-        smtp: Option<String>,
-        /// An extra trusted root certificate (PEM) for a server signed by a private authority.
-        #[arg(long, value_name = "FILE", requires = "smtp")]
-        tls_ca: Option<PathBuf>,
+        #[command(flatten)]
+        via: delivery::Via,
+        /// Start at this time (RFC 3339, e.g. 2026-12-01T09:00:00+09:00) instead of now.
+        #[arg(long, value_name = "TIME", conflicts_with = "hold")]
+        at: Option<String>,
+        /// Wait this many seconds before the first mail; `shisa cancel` stops it meanwhile.
+        #[arg(long, value_name = "SECONDS")]
+        hold: Option<u64>,
+    },
+    /// Continue a paused, interrupted or scheduled campaign.
+    Resume {
+        campaign: i64,
+        #[command(flatten)]
+        via: delivery::Via,
+    },
+    /// Pause a campaign that is sending (or scheduled); `resume` continues it.
+    Pause { campaign: i64 },
+    /// Cancel a campaign: nothing more is sent.
+    Cancel { campaign: i64 },
+    /// Send again to the failed and deferred recipients only.
+    Retry {
+        campaign: i64,
+        /// Also the unknown ones: only when you know their mail did not arrive.
+        #[arg(long)]
+        unknown: bool,
+        #[command(flatten)]
+        via: delivery::Via,
+    },
+    /// SMTP accounts: server, login (password in the system keychain) and limits.
+    Account {
+        #[command(subcommand)]
+        command: delivery::AccountCommand,
     },
     /// Campaigns, or one campaign's recipients and their states.
     History { campaign: Option<i64> },
@@ -329,7 +356,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Preview { campaign, to, eml } => {
             let plan = plan::build(&db, campaign)?;
             let recipient = contacts::pick(&plan.snapshot.recipients, Some(&to), |r| &r.address)?;
-            let from = outbox(&db_path, None, None)?.sender(plan.snapshot.from.as_deref())?;
+            let from =
+                Outbox::practice(&practice_dir(&db_path))?.sender(plan.snapshot.from.as_deref())?;
             let message = Mailing::new(&db, &plan, from)?
                 .message(recipient)?
                 .formatted();
@@ -378,48 +406,32 @@ fn run(cli: Cli) -> Result<()> {
         Command::Send {
             campaign,
             confirm,
-            smtp,
-            tls_ca,
+            via,
+            at,
+            hold,
         } => {
-            let plan_id = plan::latest(&*db.conn()?, campaign)?.ok_or(Error::NotConfirmed)?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(Error::io(&db_path))?;
-            let confirmation = Confirmation { digest: confirm };
-            // The SMTP transport lives inside the runtime: its connection pool needs one.
-            let summary = runtime.block_on(async {
-                let outbox = outbox(&db_path, smtp.as_deref(), tls_ca.as_deref())?;
-                shisa::send::send(&db, plan_id, &confirmation, &outbox, |_| {}).await
-            })?;
-            let recipients = history::deliveries(&db, campaign)?;
-            let value = json!({
-                "id": summary.campaign_id,
-                "total": summary.total,
-                "sent": summary.sent,
-                "failed": summary.failed,
-                "deferred": summary.deferred,
-                "unknown": summary.unknown,
-                "practice": summary.practice,
-                "recipients": recipients,
-            });
-            out.print(&value, || {
-                format!(
-                    "Campaign {}: {} of {} sent{} ({} failed, {} deferred, {} unknown)",
-                    summary.campaign_id,
-                    summary.sent,
-                    summary.total,
-                    if summary.practice {
-                        " to the practice mailbox"
-                    } else {
-                        ""
-                    },
-                    summary.failed,
-                    summary.deferred,
-                    summary.unknown
-                )
-            });
+            let args = delivery::SendArgs {
+                campaign,
+                confirm,
+                via,
+                at,
+                hold,
+            };
+            delivery::send(&db, &db_path, &out, args)?;
         }
+        Command::Resume { campaign, via } => delivery::resume(&db, &db_path, &out, campaign, &via)?,
+        Command::Pause { campaign } => {
+            delivery::request(&db, &out, campaign, shisa::send::runs::Request::Pause)?
+        }
+        Command::Cancel { campaign } => {
+            delivery::request(&db, &out, campaign, shisa::send::runs::Request::Cancel)?
+        }
+        Command::Retry {
+            campaign,
+            unknown,
+            via,
+        } => delivery::retry(&db, &db_path, &out, campaign, unknown, &via)?,
+        Command::Account { command } => delivery::account_command(&db, &out, command)?,
         Command::History { campaign: None } => {
             let campaigns = history::campaigns(&db)?;
             out.print(&campaigns, || {
@@ -740,20 +752,9 @@ impl From<ImportMode> for Mode {
     }
 }
 
-/// Where `send` delivers: the SMTP server named by `--smtp`, else the practice mailbox that
-/// sits beside the database.
-fn outbox(db_path: &Path, smtp: Option<&str>, tls_ca: Option<&Path>) -> Result<Outbox> {
-    let Some(url) = smtp else {
-        let data_dir = db_path.parent().unwrap_or(Path::new("."));
-        return Outbox::practice(&shisa::send::practice_mailbox(data_dir));
-    };
-    let mut account = SmtpAccount::from_url(url, std::env::var("SHISA_SMTP_PASSWORD").ok())?;
-    if let Some(ca) = tls_ca {
-        account
-            .extra_roots
-            .push(std::fs::read(ca).map_err(Error::io(ca))?);
-    }
-    Outbox::smtp(&account)
+/// The practice mailbox beside the database.
+pub(crate) fn practice_dir(db_path: &Path) -> PathBuf {
+    shisa::send::practice_mailbox(db_path.parent().unwrap_or(Path::new(".")))
 }
 
 struct Output {
