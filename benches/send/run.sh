@@ -15,8 +15,9 @@
 #
 # Installs what is missing: Debian's postfix (for /usr/sbin/smtp-sink and smtp-source, with
 # "No configuration", so nothing becomes the system's mail server) and time; `mailmerge` from
-# PyPI into target/bench-venv. Prints a Markdown table on stdout, progress on stderr. A row
-# whose command fails shows "failed", with the command's error on stderr; the others go on.
+# PyPI into target/bench-venv. Prints a Markdown table on stdout (Messages: as counted by the
+# sink), progress on stderr. A row whose command fails shows "failed", with the command's error
+# on stderr; the others go on.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,7 +25,7 @@ quick=0
 for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
-    -h | --help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,/^set /s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -205,7 +206,7 @@ step() {
 
 # One Shisa run on a fresh database: import, campaign, review, account; only the send is timed.
 shisa_run() {
-  local n=$1 csv=$2 dir db digest status=0
+  local n=$1 csv=$2 dir db digest
   [ -n "$shisa" ] || { say "no release build of shisa"; return 1; }
   dir=$(mktemp -d "$work/shisa.XXXX")
   db=$dir/shisa.sqlite3

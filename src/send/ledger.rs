@@ -157,10 +157,11 @@ pub fn counts(conn: &rusqlite::Connection, plan_id: i64) -> Result<Counts> {
 
 /// Puts the failed and deferred recipients back in the queue ("retry failed and deferred
 /// only"); the unknown ones too only when the user says so, having decided they did not
-/// arrive. Returns how many.
+/// arrive. Their attempts so far still count: one deferred again after as many attempts as
+/// the automatic retries allow waits for the user again. Returns how many.
 pub fn requeue(tx: &rusqlite::Transaction, plan_id: i64, unknown: bool, now: &str) -> Result<u32> {
     Ok(tx.execute(
-        "UPDATE deliveries SET state = 'queued', attempts = 0, retry_at = NULL, updated_at = ?3
+        "UPDATE deliveries SET state = 'queued', retry_at = NULL, updated_at = ?3
          WHERE plan_id = ?1 AND (state IN ('failed', 'deferred') OR (?2 AND state = 'unknown'))",
         params![plan_id, unknown, now],
     )? as u32)

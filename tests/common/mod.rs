@@ -15,8 +15,14 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Workspace {
+        Workspace::with_clock(std::sync::Arc::new(shisa::clock::SystemClock))
+    }
+
+    /// A workspace whose database goes by `clock` (e.g. a `ScaledClock` on which a minute of
+    /// send limits or back-off passes in a second).
+    pub fn with_clock(clock: std::sync::Arc<dyn shisa::clock::Clock>) -> Workspace {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("shisa.sqlite3")).unwrap();
+        let db = Db::open_with_clock(&dir.path().join("shisa.sqlite3"), clock).unwrap();
         Workspace { dir, db }
     }
 
@@ -43,13 +49,18 @@ impl Workspace {
 
     /// Runs the `shisa` CLI on this workspace's database.
     pub fn cli(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_shisa"))
+        self.cli_command(args).output().unwrap()
+    }
+
+    /// The `shisa` CLI on this workspace's database, to spawn.
+    pub fn cli_command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_shisa"));
+        command
             .arg("--db")
             .arg(self.db_path())
             .args(args)
-            .env("SHISA_SMTP_PASSWORD", PASSWORD)
-            .output()
-            .unwrap()
+            .env("SHISA_SMTP_PASSWORD", PASSWORD);
+        command
     }
 }
 

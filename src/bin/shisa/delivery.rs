@@ -50,7 +50,12 @@ pub enum AccountCommand {
     /// Every saved account with its limits.
     List,
     /// Connect and log in, step by step: DNS, TCP, TLS, AUTH.
-    Test { name: String },
+    Test {
+        name: String,
+        /// An extra trusted root certificate (PEM) for a server signed by a private authority.
+        #[arg(long, value_name = "FILE")]
+        tls_ca: Option<PathBuf>,
+    },
     /// Delete an account and its password.
     Delete { name: String },
     /// The providers' published limits the presets carry.
@@ -123,8 +128,15 @@ pub fn account_command(db: &Db, out: &Output, command: AccountCommand) -> Result
                 all.iter().map(account_line).collect::<Vec<_>>().join("\n")
             });
         }
-        AccountCommand::Test { name } => {
+        AccountCommand::Test { name, tls_ca } => {
             let (_, smtp) = accounts::open(db, &Keychain, &name)?;
+            let smtp = with_ca(
+                smtp,
+                &Via {
+                    tls_ca,
+                    ..Via::default()
+                },
+            )?;
             let mut steps: Vec<StepReport> = Vec::new();
             let opened = runtime()?.block_on(async {
                 let outbox = Outbox::smtp(&smtp)?;
@@ -314,6 +326,9 @@ pub fn send(db: &Db, db_path: &Path, out: &Output, args: SendArgs) -> Result<()>
 /// `shisa resume`: continues a paused, interrupted or scheduled campaign.
 pub fn resume(db: &Db, db_path: &Path, out: &Output, campaign: i64, via: &Via) -> Result<()> {
     let run = runs::of_campaign(db, campaign)?.ok_or(Error::NotSent(campaign))?;
+    if run.state.is_over() {
+        return Err(Error::RunOver(campaign));
+    }
     let (outbox, options) = route(db, db_path, via, run.account.as_deref())?;
     foreground(db, out, campaign, run.plan_id, &outbox, &options)
 }
