@@ -219,6 +219,12 @@ async fn errors_in_a_row_trip_the_breaker_and_a_refused_login_pauses_at_once() {
     let outbox = Outbox::smtp(&wrong).unwrap();
     let refused = shisa::send::run(&ws.db, plan.id, &outbox, &run, |_| {}).await;
     assert!(matches!(refused, Err(Error::Smtp(_))), "{refused:?}");
+    let paused = runs::of_campaign(&ws.db, id).unwrap().unwrap();
+    assert_eq!(paused.state, RunState::Paused);
+    assert!(
+        paused.reason.unwrap().contains("535"),
+        "the server's words are kept"
+    );
 }
 
 #[tokio::test]

@@ -140,6 +140,7 @@ fn accounts_keep_their_password_in_the_keychain_and_send_through_the_cli() {
                 .ends_with("@example.jp>")
         );
         assert!(row["updated_at"].is_string());
+        assert!(row["attempted_at"].as_str().unwrap() <= row["updated_at"].as_str().unwrap());
         assert_eq!(row["attempts"], 1);
     }
     assert_eq!(peer.received().len(), 5);

@@ -275,8 +275,14 @@ mod tests {
     #[test]
     fn per_recipient_files_stay_in_their_folder() {
         let each = AttachEach::parse("/請求書/{{顧客ID}}.pdf", &known()).unwrap();
-        let file =
-            |id: &str| each.file_for(&known(), &[("顧客ID".to_string(), id.to_string())].into());
+        let file = |id: &str| {
+            each.file_for(
+                &known(),
+                &[("顧客ID".to_string(), id.to_string())]
+                    .into_iter()
+                    .collect(),
+            )
+        };
         assert_eq!(file("C-1"), Some(PathBuf::from("/請求書/C-1.pdf")));
         assert_eq!(file("../etc/passwd"), None);
         assert_eq!(file(""), None);

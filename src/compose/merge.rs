@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::contacts::ContactFields;
@@ -52,13 +52,66 @@ const TITLES: &[&str] = &[
 /// What a mail adds after a name field.
 const ADDED_HONORIFICS: &[&str] = &["様", "さま", "殿"];
 
-/// One recipient's values, by field key (standard fields) or name (custom fields).
-pub type MergeValues = BTreeMap<String, String>;
+/// One recipient's values, by field key (standard fields) or name (custom fields): a short
+/// list kept in key order. A recipient has a handful; a map node each would cost a plan of a
+/// hundred thousand recipients more memory than all their values. It reads and writes as the
+/// map it stands for, in the same order, so plans and their digests are unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, TS)]
+#[ts(type = "{ [key in string]: string }")]
+pub struct MergeValues(Vec<(String, String)>);
+
+impl MergeValues {
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn insert(&mut self, key: String, value: String) {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.0.retain(|(k, _)| keep(k));
+        self.0.shrink_to_fit();
+    }
+}
+
+impl FromIterator<(String, String)> for MergeValues {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> MergeValues {
+        let mut values = MergeValues::default();
+        for (key, value) in pairs {
+            values.insert(key, value);
+        }
+        values
+    }
+}
+
+impl Serialize for MergeValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for MergeValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, String>::deserialize(deserializer)?;
+        Ok(map.into_iter().collect())
+    }
+}
 
 /// The values a contact gives its merge fields.
 pub fn values_of(address: &str, fields: &ContactFields) -> MergeValues {
     let standard = fields.standard();
-    let mut values: MergeValues = fields.fields.clone();
+    let mut values: MergeValues = fields
+        .fields
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for ((key, _), value) in STANDARD.iter().zip(standard) {
         if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
             values.insert(key.to_string(), value.to_string());

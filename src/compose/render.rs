@@ -106,7 +106,9 @@ mod tests {
     }
 
     fn values(name: &str) -> MergeValues {
-        [("name".to_string(), name.to_string())].into()
+        [("name".to_string(), name.to_string())]
+            .into_iter()
+            .collect()
     }
 
     #[test]

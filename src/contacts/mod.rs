@@ -24,7 +24,7 @@ pub use lists::{
     in_list, list_id, lists, remove_members, rename_list,
 };
 pub use query::{ContactPage, ContactQuery, ContactSort, ContactStatus, query};
-pub use recipients::{Recipient, Recipients, custom_fields, pick, recipients};
+pub use recipients::{Recipient, Recipients, custom_fields, each_recipient, pick, recipients};
 pub use suppression::{
     Suppression, SuppressionReason, is_suppressed, suppress, suppressions, unsuppress,
 };

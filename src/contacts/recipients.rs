@@ -39,29 +39,38 @@ pub fn pick<'a, T>(
 }
 
 pub fn recipients(conn: &Connection, list_id: i64) -> Result<Recipients> {
+    let mut contacts = Vec::new();
+    let excluded = each_recipient(conn, list_id, |r| contacts.push(r))?;
+    Ok(Recipients { contacts, excluded })
+}
+
+/// Hands a list's mailable members to `each`, by address, one at a time — a list of a hundred
+/// thousand is never held whole; returns how many were left out as suppressed.
+pub fn each_recipient(
+    conn: &Connection,
+    list_id: i64,
+    mut each: impl FnMut(Recipient),
+) -> Result<u32> {
     let mut stmt = conn.prepare(&format!(
         "SELECT c.id, c.address, s.address IS NOT NULL, {COLUMNS} FROM contacts c
          JOIN list_members m ON m.contact_id = c.id
          LEFT JOIN suppressions s ON s.address = c.address COLLATE NOCASE
          WHERE m.list_id = ?1 AND c.deleted_at IS NULL ORDER BY c.address"
     ))?;
-    let mut recipients = Recipients {
-        contacts: Vec::new(),
-        excluded: 0,
-    };
+    let mut excluded = 0;
     let mut rows = stmt.query([list_id])?;
     while let Some(r) = rows.next()? {
         if r.get(2)? {
-            recipients.excluded += 1;
+            excluded += 1;
         } else {
-            recipients.contacts.push(Recipient {
+            each(Recipient {
                 id: r.get(0)?,
                 address: r.get(1)?,
                 fields: fields::read(r, 3)?,
             });
         }
     }
-    Ok(recipients)
+    Ok(excluded)
 }
 
 /// The custom fields the list's contacts have: with the standard ones, the merge fields its

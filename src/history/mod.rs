@@ -39,6 +39,8 @@ pub struct DeliveryRow {
     pub updated_at: String,
     /// How many times it was tried.
     pub attempts: u32,
+    /// When the last attempt began (the MAIL FROM of the mail that arrived, for a sent one).
+    pub attempted_at: Option<String>,
 }
 
 /// Every campaign, newest first, with its recipients counted by state.
@@ -95,7 +97,8 @@ fn rows(db: &Db, campaign_id: i64, filter: &str) -> Result<Vec<DeliveryRow>> {
     campaigns::get(&conn, campaign_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT d.address, d.name, d.state, d.reply, d.status, d.message_id, d.updated_at,
-                d.attempts
+                d.attempts,
+                (SELECT max(a.started_at) FROM attempts a WHERE a.delivery_id = d.id)
          FROM deliveries d JOIN plans p ON p.id = d.plan_id
          WHERE p.campaign_id = ?1 {filter} ORDER BY d.plan_id, d.position"
     ))?;
@@ -109,6 +112,7 @@ fn rows(db: &Db, campaign_id: i64, filter: &str) -> Result<Vec<DeliveryRow>> {
             message_id: r.get(5)?,
             updated_at: r.get(6)?,
             attempts: r.get(7)?,
+            attempted_at: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -80,21 +80,17 @@ impl Snapshot {
                 .iter()
                 .flat_map(|t| t.fields().into_iter().filter_map(|f| known.key(f)))
                 .collect();
-        let mailable = contacts::recipients(conn, campaign.list_id)?;
-        let recipients = mailable
-            .contacts
-            .into_iter()
-            .map(|c| {
-                let mut values = values_of(&c.address, &c.fields);
-                values.retain(|key, _| used.contains(key));
-                PlanRecipient {
-                    file: campaign.recipient_files.get(&c.address).cloned(),
-                    name: c.fields.name,
-                    address: c.address,
-                    values,
-                }
-            })
-            .collect();
+        let mut recipients = Vec::new();
+        let excluded = contacts::each_recipient(conn, campaign.list_id, |c| {
+            let mut values = values_of(&c.address, &c.fields);
+            values.retain(|key| used.iter().any(|u| u == key));
+            recipients.push(PlanRecipient {
+                file: campaign.recipient_files.get(&c.address).cloned(),
+                name: c.fields.name,
+                address: c.address,
+                values,
+            });
+        })?;
         Ok(Snapshot {
             campaign_id,
             list: campaign.list,
@@ -108,7 +104,7 @@ impl Snapshot {
             custom_fields,
             files: campaign.files,
             recipients,
-            excluded: mailable.excluded,
+            excluded,
         })
     }
 
@@ -239,5 +235,23 @@ pub fn latest(conn: &rusqlite::Connection, campaign_id: i64) -> Result<Option<i6
 
 /// The digest the campaign would have if it were reviewed now.
 pub fn current_digest(conn: &rusqlite::Connection, campaign_id: i64) -> Result<String> {
-    Ok(digest_of(&Snapshot::of(conn, campaign_id)?.json()))
+    // Hashed as it is written out: the JSON of a large list is never held as one string.
+    let mut hasher = Hashing(Sha256::new());
+    serde_json::to_writer(&mut hasher, &Snapshot::of(conn, campaign_id)?)
+        .expect("a snapshot always serialises");
+    Ok(hex::encode(hasher.0.finalize()))
+}
+
+/// Feeds whatever is written into the digest.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -20,7 +20,7 @@ use super::limits::{Limiter, Limits, Permit};
 use super::mailing::Mailing;
 use super::runs::{self, Request, RunState};
 use super::transport::{Courier, Outbox, Outcome, Then};
-use crate::clock::{Clock, stamp_of};
+use crate::clock::stamp_of;
 use crate::error::{Error, Result};
 use crate::review::{Confirmation, Plan, confirmation, plan};
 use crate::store::Db;
@@ -130,9 +130,21 @@ pub async fn run(
         return Err(Error::RunOver(campaign_id));
     }
     db.with_tx(|tx| ledger::recover_plan(tx, plan_id, &db.now()))?;
-    let from = outbox.sender(plan.snapshot.from.as_deref())?;
-    let mailing = Mailing::new(db, &plan, from)?;
-    outbox.check().await?;
+    let ready = async {
+        let from = outbox.sender(plan.snapshot.from.as_deref())?;
+        let mailing = Mailing::new(db, &plan, from)?;
+        outbox.check().await?;
+        Ok::<_, Error>(mailing)
+    };
+    // A server that cannot be reached, a refused login, a changed file: the campaign waits,
+    // paused with the reason, for the user to put it right and resume.
+    let mailing = match ready.await {
+        Ok(mailing) => mailing,
+        Err(e) => {
+            runs::set_state(db, plan_id, RunState::Paused, Some(&e.to_string()))?;
+            return Err(e);
+        }
+    };
     runs::set_state(db, plan_id, RunState::Sending, None)?;
 
     let limiter = Limiter::new(
@@ -637,12 +649,32 @@ pub fn retry(db: &Db, campaign_id: i64, unknown: bool) -> Result<u32> {
 /// How long a plan of `count` recipients takes at best within `limits`, and when it would
 /// end if it started `from`: the windows decide for large campaigns, the connections for
 /// small ones (at a nominal 10 messages a second each over the internet).
-pub fn estimate(limits: &Limits, count: u32, clock: &dyn Clock) -> (u64, String) {
+pub fn estimate(limits: &Limits, count: u32, from: OffsetDateTime) -> (u64, String) {
     let by_connections = f64::from(count) / (10.0 * f64::from(limits.connections.max(1)));
     let seconds = limits
         .duration_for(count)
         .as_secs()
         .max(by_connections.ceil() as u64);
-    let end = clock.now() + Duration::from_secs(seconds);
-    (seconds, stamp_of(end))
+    (seconds, stamp_of(from + Duration::from_secs(seconds)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::send::limits::find_preset;
+    use time::macros::datetime;
+
+    #[test]
+    fn the_estimate_follows_the_limits_for_large_campaigns_and_the_connections_for_small() {
+        let start = datetime!(2026-12-01 09:00:00 +9);
+        let gmail = find_preset("gmail").unwrap().limits;
+        let (seconds, end) = estimate(&gmail, 1_200, start);
+        assert_eq!(seconds, 2 * 86_400);
+        assert_eq!(end, "2026-12-03T00:00:00Z");
+        let unlimited = Limits {
+            windows: Vec::new(),
+            connections: 4,
+        };
+        assert_eq!(estimate(&unlimited, 400, start).0, 10);
+    }
 }

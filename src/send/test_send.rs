@@ -54,7 +54,7 @@ pub fn prepare(
     let plan = plan::test(db, new, to, sample, mark)?;
     let first = &plan.snapshot.recipients[0];
     // Every test mail carries the sample recipient's values, their address among them.
-    let sample = first.values["email"].clone();
+    let sample = first.values.get("email").cloned().unwrap_or_default();
     Ok(TestSend {
         subject: mailing::prepare(&plan)?.personal(&first.values).subject,
         digest: plan.digest.clone(),

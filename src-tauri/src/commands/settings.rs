@@ -113,7 +113,7 @@ pub async fn estimate_send(state: State<'_, AppState>, count: u32) -> IpcResult<
         Some(name) => accounts::get(&state.db, &name)?.limits,
         None => shisa::send::Limits::default(),
     };
-    let (seconds, finish_at) = runner::estimate(&limits, count, state.db.clock().as_ref());
+    let (seconds, finish_at) = runner::estimate(&limits, count, state.db.clock().now());
     Ok(Estimate { seconds, finish_at })
 }
 

@@ -17,7 +17,7 @@ use shisa::send::limits::{self, DAY, HOUR, Limits, MINUTE};
 use shisa::send::runs::{self, Request, RunState};
 use shisa::send::secrets::Keychain;
 use shisa::send::{Outbox, RunOptions, SendProgress, SendSummary, SmtpAccount, runner};
-use shisa::{Db, Error, Result, history};
+use shisa::{Db, Error, Result};
 
 use crate::Output;
 
@@ -320,6 +320,13 @@ pub fn send(db: &Db, db_path: &Path, out: &Output, args: SendArgs) -> Result<()>
             args.campaign
         );
     }
+    let count = runner::status(db, args.campaign)?.counts.total;
+    let from = at.unwrap_or_else(|| db.clock().now());
+    let (seconds, end) = runner::estimate(&options.limits, count, from);
+    eprintln!(
+        "{count} recipients: about {} within the account's limits, ending around {end}",
+        duration_text(seconds)
+    );
     foreground(db, out, args.campaign, plan_id, &outbox, &options)
 }
 
@@ -389,10 +396,9 @@ fn foreground(
     if !out.json {
         eprintln!();
     }
-    let recipients = history::deliveries(db, campaign)?;
-    let mut value = serde_json::to_value(&summary).expect("a summary serialises");
-    value["recipients"] = serde_json::to_value(&recipients).expect("rows serialise");
-    out.print(&value, || summary_line(&summary));
+    // Each recipient's state is `shisa history CAMPAIGN`'s to show: a summary stays small
+    // however many recipients the campaign has.
+    out.print(&summary, || summary_line(&summary));
     Ok(())
 }
 
