@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Send benchmark: `shisa send` of a 20,000-recipient campaign (a ~10 KB personalised HTML mail)
 # into Postfix's smtp-sink on this computer, at 1 and 8 connections, side by side in the same
-# run with smtp-source (Postfix's load generator: the same sink, fixed 10 KB messages, nothing
-# built per recipient) and the Python `mailmerge` tool sending the same recipients the same
-# mail. Then one run of Shisa sending 100,000 recipients at 8 connections, for peak memory.
+# run with smtp-source (Postfix's load generator: the same sink, messages of the same size as
+# Shisa's, nothing built per recipient) and the Python `mailmerge` tool sending the same
+# recipients the same mail. Then one run of Shisa sending 100,000 recipients at 8 connections,
+# for peak memory.
 #
 #   bash benches/send/run.sh            # everything (a few minutes on 2 cores)
 #   bash benches/send/run.sh --quick    # without the 100,000-recipient row
@@ -130,7 +131,9 @@ tail = (
     "<p><a href=\"https://example.jp/service\">サービスの詳細はこちら</a></p>\n</div>\n"
 )
 body = head
-while len((body + paragraph + tail).encode()) <= 10240:
+# About 3 KB of Japanese HTML: with its plain-text part, both base64-encoded, Shisa's message
+# is about 10 KB on the wire.
+while len((body + paragraph + tail).encode()) <= 3072:
     body += paragraph
 body += tail
 with open(os.path.join(work, "body.html"), "w", encoding="utf-8") as f:
@@ -259,9 +262,23 @@ row() {
 }
 
 : > "$work/table"
+# smtp-source sends messages of exactly the size of Shisa's (the first recipient's, as sent).
+size=10240
+if [ -n "$shisa" ]; then
+  sample=$(mktemp -d "$work/sample.XXXX")
+  head -n 2 "$work/contacts.csv" > "$sample/one.csv"
+  if "$shisa" --db "$sample/s.sqlite3" import "$sample/one.csv" --list one > /dev/null &&
+    "$shisa" --db "$sample/s.sqlite3" campaign new --list one --subject '{{氏名}} 様へのご案内' \
+      --html "$work/body.html" --from bench@example.jp > /dev/null &&
+    "$shisa" --db "$sample/s.sqlite3" preview 1 --to "$(tail -n 1 "$sample/one.csv" | cut -d, -f1)" \
+      --eml "$sample/one.eml"; then
+    size=$(wc -c < "$sample/one.eml")
+  fi
+fi
+say "messages of $size bytes"
 for n in $connections; do
   row "smtp-source -d (Postfix's load generator)" "$n" "$runs" \
-    timed smtp-source /usr/sbin/smtp-source -d -s "$n" -m "$count" -l 10240 "127.0.0.1:$port"
+    timed smtp-source /usr/sbin/smtp-source -d -s "$n" -m "$count" -l "$size" "127.0.0.1:$port"
 done
 for n in $connections; do
   row "shisa send" "$n" "$runs" shisa_run "$n" "$work/contacts.csv"
