@@ -112,7 +112,11 @@ async fn sends_one_personal_mail_per_recipient_over_starttls_with_auth() {
     assert!(deliveries.iter().all(|d| d.message_id.is_some()));
     let campaigns = history::campaigns(&ws.db).unwrap();
     assert_eq!(
-        (campaigns[0].id, campaigns[0].sent, campaigns[0].total),
+        (
+            campaigns[0].id,
+            campaigns[0].counts.sent,
+            campaigns[0].counts.total
+        ),
         (id, 3, 3)
     );
 }

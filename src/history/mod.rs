@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::send::DeliveryState;
+use crate::send::ledger::Counts;
 use crate::store::{Db, campaigns};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -17,13 +18,9 @@ pub struct CampaignSummary {
     pub subject: String,
     pub list: String,
     pub created_at: String,
-    pub total: u32,
-    pub queued: u32,
-    pub sending: u32,
-    pub sent: u32,
-    pub deferred: u32,
-    pub failed: u32,
-    pub unknown: u32,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub counts: Counts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -66,13 +63,15 @@ pub fn campaigns(db: &Db) -> Result<Vec<CampaignSummary>> {
             subject: r.get(1)?,
             list: r.get(2)?,
             created_at: r.get(3)?,
-            total: r.get(4)?,
-            queued: r.get(5)?,
-            sending: r.get(6)?,
-            sent: r.get(7)?,
-            deferred: r.get(8)?,
-            failed: r.get(9)?,
-            unknown: r.get(10)?,
+            counts: Counts {
+                total: r.get(4)?,
+                queued: r.get(5)?,
+                sending: r.get(6)?,
+                sent: r.get(7)?,
+                deferred: r.get(8)?,
+                failed: r.get(9)?,
+                unknown: r.get(10)?,
+            },
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -64,6 +64,10 @@ pub struct SendProgress {
     pub eta_seconds: Option<u64>,
     /// The account's limit holds the run until then.
     pub waiting_until: Option<String>,
+    /// When a scheduled run starts.
+    pub scheduled_at: Option<String>,
+    /// The run says it is sending, but nothing sends it: the app or the CLI stopped mid-run.
+    pub interrupted: bool,
     pub practice: bool,
 }
 
@@ -567,6 +571,8 @@ fn progress(context: &Context, limits: &Limits, rate: &mut Rate) -> Result<SendP
         per_minute: per_second * 60.0,
         eta_seconds: eta,
         waiting_until,
+        scheduled_at: None,
+        interrupted: false,
         practice: context.outbox.is_practice(),
     })
 }
@@ -584,6 +590,8 @@ pub fn status(db: &Db, campaign_id: i64) -> Result<SendProgress> {
         per_minute: 0.0,
         eta_seconds: None,
         waiting_until: None,
+        scheduled_at: run.scheduled_at,
+        interrupted: run.interrupted,
         practice: run.account.is_none(),
     })
 }

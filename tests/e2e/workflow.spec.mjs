@@ -163,16 +163,21 @@ step('practice peer: nothing was sent to the SMTP server', async () => {
 historyStep(PRACTICE);
 
 step('settings: use the SMTP peer', async () => {
+  const account = 'テストサーバー';
   await click('nav-settings');
-  await click('settings-mode-smtp');
+  await click('settings-add-account');
+  await fill('settings-name', account);
   await fill('settings-host', '127.0.0.1');
   await fill('settings-port', smtp.port);
   await choose('settings-security', 'insecure');
   await fill('settings-user', smtp.user);
   await fill('settings-password', smtp.pass);
   await click('settings-save');
-  // The button is disabled while saving; leaving the view earlier could lose the save.
-  await $id('settings-save').waitForEnabled();
+  // A saved account becomes the one in use; leaving the view earlier could lose the save.
+  await browser.waitUntil(async () => {
+    const radio = await $id(`settings-account-${account}`);
+    return (await radio.isExisting()) && radio.isSelected();
+  }, { timeoutMsg: `${account} never became the account in use` });
 });
 
 campaignSteps(SMTP);

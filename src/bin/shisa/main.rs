@@ -444,11 +444,11 @@ fn run(cli: Cli) -> Result<()> {
                             c.created_at,
                             c.subject,
                             c.list,
-                            c.sent,
-                            c.total,
-                            c.failed,
-                            c.deferred,
-                            c.unknown
+                            c.counts.sent,
+                            c.counts.total,
+                            c.counts.failed,
+                            c.counts.deferred,
+                            c.counts.unknown
                         )
                     })
                     .collect::<Vec<_>>()

@@ -1,18 +1,3 @@
-/**
- * Seconds left, extrapolated from the average time per finished item so far.
- * `null` while there is nothing to extrapolate from, or nothing left.
- */
-export function etaSeconds(
-  startedAt: number,
-  now: number,
-  done: number,
-  total: number,
-): number | null {
-  if (done <= 0 || done >= total) return null;
-  const perItem = (now - startedAt) / done;
-  return Math.max(1, Math.ceil((perItem * (total - done)) / 1000));
-}
-
 /** Shows a backend timestamp in the user's language; unknown formats are shown as they are. */
 export function formatDateTime(value: string, locale: string): string {
   const date = new Date(value);
@@ -25,6 +10,26 @@ export function formatDate(value: string, locale: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
   return date.toLocaleDateString(locale, { dateStyle: "medium" });
+}
+
+/** Month, day and time of day, without the year: when a schedule starts, for example. */
+export function formatMoment(value: string | Date, locale: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return date.toLocaleString(locale, {
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+  });
+}
+
+/** A time soon to come: the time of day alone when it falls today, else with its date. */
+export function formatSoon(value: string | Date, locale: string, now = new Date()): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  if (date.toDateString() !== now.toDateString()) return formatMoment(date, locale);
+  return date.toLocaleTimeString(locale, { hour: "numeric", minute: "2-digit" });
 }
 
 export function domainOf(address: string): string {

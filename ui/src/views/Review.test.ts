@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Plan } from "../lib/bindings/Plan";
 import type { MailPreview } from "../lib/bindings/MailPreview";
 import type { Settings } from "../lib/bindings/Settings";
+import type { Estimate } from "../lib/bindings/Estimate";
 
 const core = vi.hoisted(() => ({ invoke: vi.fn(), Channel: class {} }));
 vi.mock("@tauri-apps/api/core", () => core);
@@ -43,13 +44,52 @@ const MAIL: MailPreview = {
   unencodable: [],
 };
 
-function backend(settings: Settings, reviewed: Plan = plan) {
+const PRACTICE: Settings = {
+  accounts: [],
+  practice_mailbox: "/home/u/practice",
+  preferences: { large_message_mb: 10, account: null },
+};
+
+const OFFICE: Settings = {
+  ...PRACTICE,
+  accounts: [
+    {
+      name: "事務所",
+      host: "smtp.example.jp",
+      port: 587,
+      security: "starttls",
+      user: "u",
+      from: null,
+      preset: null,
+      limits: { windows: [], connections: 1 },
+    },
+  ],
+  preferences: { large_message_mb: 10, account: "事務所" },
+};
+
+const MINUTE = 60_000;
+
+function backend(
+  settings: Settings,
+  reviewed: Plan = plan,
+  estimate: Estimate = { seconds: 150, finish_at: new Date(Date.now() + 150_000).toISOString() },
+) {
   core.invoke.mockImplementation(async (command: string) => {
     if (command === "review_campaign") return reviewed;
     if (command === "preview_plan") return MAIL;
     if (command === "get_settings") return settings;
+    if (command === "estimate_send") return estimate;
     throw { code: "internal", message: `unexpected ${command}` };
   });
+}
+
+/** A datetime-local value, as the input writes it: local time, to the minute. */
+function local(time: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return (
+    `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}` +
+    `T${pad(time.getHours())}:${pad(time.getMinutes())}`
+  );
 }
 
 describe("Review", () => {
@@ -58,11 +98,7 @@ describe("Review", () => {
   });
 
   it("keeps the send button disabled until every recipient is confirmed", async () => {
-    backend({
-      smtp: null,
-      practice_mailbox: "/home/u/practice",
-      preferences: { large_message_mb: 10 },
-    });
+    backend(PRACTICE);
     const onsend = vi.fn();
     render(Review, { campaign: 7, busy: false, onsend, oncompose: () => {} });
 
@@ -84,35 +120,84 @@ describe("Review", () => {
     await fireEvent.click(screen.getByTestId("review-confirm"));
     expect(send).toBeEnabled();
     await fireEvent.click(send);
-    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, null);
 
     await fireEvent.click(screen.getByTestId("review-confirm"));
     expect(send).toBeDisabled();
   });
 
   it("says how many suppressed members the plan leaves out", async () => {
-    backend(
-      { smtp: null, practice_mailbox: "/p", preferences: { large_message_mb: 10 } },
-      { ...plan, excluded: 2 },
-    );
+    backend(PRACTICE, { ...plan, excluded: 2 });
     render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
     expect(await screen.findByTestId("review-excluded")).toHaveTextContent(
       "配信停止のアドレス 2 件は宛先から除いています。",
     );
   });
 
-  it("names the mail server when one is configured", async () => {
-    backend({
-      smtp: { host: "smtp.example.jp", port: 587, security: "starttls", user: "u", password: "" },
-      practice_mailbox: "/home/u/practice",
-      preferences: { large_message_mb: 10 },
-    });
+  it("sends at a chosen time, and only at one still to come", async () => {
+    backend(PRACTICE);
+    const onsend = vi.fn();
+    render(Review, { campaign: 7, busy: false, onsend, oncompose: () => {} });
+    await fireEvent.click(await screen.findByTestId("review-confirm"));
+    const send = screen.getByTestId("review-send");
+    expect(send).toHaveTextContent("送信する");
+
+    await fireEvent.click(screen.getByTestId("review-when-later"));
+    expect(send).toHaveTextContent("この日時で予約する");
+    expect(send).toBeDisabled();
+    expect(screen.getByTestId("review-at-problem")).toHaveTextContent("送信する日時を入力");
+
+    const at = screen.getByTestId("review-at");
+    await fireEvent.input(at, { target: { value: local(new Date(Date.now() - 5 * MINUTE)) } });
+    expect(screen.getByTestId("review-at-problem")).toHaveTextContent("もう過ぎています");
+    expect(send).toBeDisabled();
+
+    const later = new Date(Date.now() + 2 * 24 * 60 * MINUTE);
+    later.setSeconds(0, 0);
+    await fireEvent.input(at, { target: { value: local(later) } });
+    expect(screen.queryByTestId("review-at-problem")).toBeNull();
+    await fireEvent.click(send);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, later.toISOString());
+
+    await fireEvent.click(screen.getByTestId("review-when-now"));
+    await fireEvent.click(send);
+    expect(onsend).toHaveBeenLastCalledWith(plan, null);
+  });
+
+  it("estimates how long sending takes and when it ends", async () => {
+    const end = new Date(Date.now() + 150_000);
+    backend(PRACTICE, plan, { seconds: 150, finish_at: end.toISOString() });
     render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
-    expect(await screen.findByText(/smtp\.example\.jp/)).toBeInTheDocument();
+
+    const estimate = await screen.findByTestId("review-estimate");
+    expect(core.invoke).toHaveBeenCalledWith("estimate_send", { count: 3 });
+    expect(estimate).toHaveTextContent(/^送信にかかる時間の目安: 約 3 分（.+ごろ終了）$/);
+    expect(estimate).not.toHaveTextContent("日にわたります");
+  });
+
+  it("says when the account's limits spread a large send over days", async () => {
+    const seconds = 2 * 24 * 3600 + 5 * 3600;
+    const start = new Date(2030, 0, 10, 9, 0);
+    backend(PRACTICE, plan, { seconds, finish_at: new Date().toISOString() });
+    render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
+    await fireEvent.click(await screen.findByTestId("review-when-later"));
+    await fireEvent.input(screen.getByTestId("review-at"), { target: { value: local(start) } });
+
+    // Scheduled: it ends that long after its own start, not after now.
+    const estimate = screen.getByTestId("review-estimate");
+    expect(estimate).toHaveTextContent("約 2 日 5 時間（1月12日 14:00ごろ終了）");
+    expect(estimate).toHaveTextContent("アカウントの上限により 3 日にわたります。");
+  });
+
+  it("names the mail server when one is configured", async () => {
+    backend(OFFICE);
+    render(Review, { campaign: 7, busy: false, onsend: () => {}, oncompose: () => {} });
+    expect(await screen.findByText(/「事務所」（smtp\.example\.jp）/)).toBeInTheDocument();
+    expect(screen.getByTestId("review-mode")).toHaveAttribute("data-practice", "false");
   });
 
   it("does not allow a second send while one is running", async () => {
-    backend({ smtp: null, practice_mailbox: "/p", preferences: { large_message_mb: 10 } });
+    backend(PRACTICE);
     render(Review, { campaign: 7, busy: true, onsend: () => {}, oncompose: () => {} });
     await fireEvent.click(await screen.findByTestId("review-confirm"));
     expect(screen.getByTestId("review-send")).toBeDisabled();

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ContactEdit } from "../bindings/ContactEdit";
+import type { AccountForm } from "../bindings/AccountForm";
 import type { ContactQuery } from "../bindings/ContactQuery";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { MailTemplate } from "../bindings/MailTemplate";
@@ -8,6 +9,8 @@ import type { StoredFile } from "../bindings/StoredFile";
 
 vi.mock("@tauri-apps/api/core", async () => (await import("../../test/fakeCore")).fakeCore);
 const { fakeCore: core } = await import("../../test/fakeCore");
+vi.mock("@tauri-apps/api/event", async () => (await import("../../test/fakeEvent")).fakeEvent);
+const { emit } = await import("../../test/fakeEvent");
 
 const { campaignDeliveries, listCampaigns } = await import("./history");
 const compose = await import("./compose");
@@ -17,8 +20,8 @@ const { cancelImport, defaultImportOptions, importContacts, saveProblemRows } =
 const contacts = await import("./contacts");
 const { listContacts, listLists } = contacts;
 const { previewPlan, reviewCampaign } = await import("./review");
-const { sendPlan } = await import("./send");
-const { getSettings, openPracticeMailbox, setPreferences, setSmtp } = await import("./settings");
+const send = await import("./send");
+const settings = await import("./settings");
 const { toIpcError } = await import("./ipc");
 
 const query: ContactQuery = {
@@ -63,6 +66,17 @@ describe("api wrappers", () => {
     attachments: [],
     images: [],
     attach_each: null,
+  };
+  const account: AccountForm = {
+    name: "事務局",
+    host: "smtp.example.jp",
+    port: 587,
+    security: "starttls",
+    user: "office@example.jp",
+    password: null,
+    from: null,
+    preset: null,
+    limits: { windows: [{ seconds: 86400, max: 500 }], connections: 2 },
   };
   const image: StoredFile = { name: "logo.png", size: 68, sha256: "ab12" };
   const template: MailTemplate = {
@@ -122,17 +136,33 @@ describe("api wrappers", () => {
     ["load_draft", () => compose.loadDraft(), undefined],
     ["discard_draft", () => compose.discardDraft(), undefined],
     ["review_campaign", () => reviewCampaign(3), { campaign: 3 }],
+    [
+      "send_plan",
+      () => send.sendPlan(5, { digest: "abc" }, "2026-12-01T00:00:00.000Z"),
+      { planId: 5, confirmation: { digest: "abc" }, at: "2026-12-01T00:00:00.000Z" },
+    ],
+    ["send_status", () => send.sendStatus(4), { campaign: 4 }],
+    ["pause_campaign", () => send.pauseCampaign(4), { campaign: 4 }],
+    ["cancel_campaign", () => send.cancelCampaign(4), { campaign: 4 }],
+    ["resume_campaign", () => send.resumeCampaign(4), { campaign: 4 }],
+    ["retry_campaign", () => send.retryCampaign(4, true), { campaign: 4, unknown: true }],
+    ["problem_recipients", () => send.problemRecipients(4), { campaign: 4 }],
+    ["undecided_runs", () => send.undecidedRuns(), undefined],
     ["preview_plan", () => previewPlan(3, null), { planId: 3, address: null }],
     ["list_campaigns", () => listCampaigns(), undefined],
     ["campaign_deliveries", () => campaignDeliveries(4), { campaign: 4 }],
-    ["get_settings", () => getSettings(), undefined],
-    ["set_smtp", () => setSmtp(null), { smtp: null }],
-    ["open_practice_mailbox", () => openPracticeMailbox(), undefined],
+    ["get_settings", () => settings.getSettings(), undefined],
+    ["open_practice_mailbox", () => settings.openPracticeMailbox(), undefined],
     [
       "set_preferences",
-      () => setPreferences({ large_message_mb: 20 }),
-      { preferences: { large_message_mb: 20 } },
+      () => settings.setPreferences({ large_message_mb: 20, account: null }),
+      { preferences: { large_message_mb: 20, account: null } },
     ],
+    ["save_account", () => settings.saveAccount(account), { form: account }],
+    ["delete_account", () => settings.deleteAccount("事務局"), { name: "事務局" }],
+    ["test_account", () => settings.testAccount(account), { form: account }],
+    ["list_presets", () => settings.listPresets(), undefined],
+    ["estimate_send", () => settings.estimateSend(120), { count: 120 }],
     ["cancel_import", () => cancelImport(), undefined],
     [
       "save_problem_rows",
@@ -177,21 +207,27 @@ describe("api wrappers", () => {
     expect(core.invoke).toHaveBeenCalledExactlyOnceWith(command, args);
   });
 
-  it("send_plan passes a channel that delivers progress to the caller", async () => {
+  it("hands the send events' payloads to their handlers until they stop listening", async () => {
     const seen: unknown[] = [];
-    core.invoke.mockImplementation(async (_command, args) => {
-      args.onProgress.onmessage({ total: 2, done: 1 });
-      return { campaign_id: 9 };
-    });
-    const summary = await sendPlan(5, { digest: "abc" }, (p) => seen.push(p));
-    const [command, args] = core.invoke.mock.calls[0];
-    expect(command).toBe("send_plan");
-    expect(Object.keys(args).sort()).toEqual(["confirmation", "onProgress", "planId"]);
-    expect(args.planId).toBe(5);
-    expect(args.confirmation).toEqual({ digest: "abc" });
-    expect(args.onProgress).toBeInstanceOf(core.Channel);
-    expect(seen).toEqual([{ total: 2, done: 1 }]);
-    expect(summary).toEqual({ campaign_id: 9 });
+    const stops = await Promise.all([
+      send.onSendProgress((p) => seen.push(["progress", p.campaign_id])),
+      send.onSendEnded((s) => seen.push(["ended", s.state])),
+      send.onSendFailed((plan, e) => seen.push(["failed", plan, e])),
+    ]);
+    emit("send-progress", { campaign_id: 7 });
+    emit("send-ended", { campaign_id: 7, state: "paused" });
+    emit("send-failed", [11, { code: "smtp", message: "421" }]);
+    emit("send-failed", [12, "no route"]);
+    expect(seen).toEqual([
+      ["progress", 7],
+      ["ended", "paused"],
+      ["failed", 11, { code: "smtp", message: "421" }],
+      ["failed", 12, { code: "internal", message: "no route" }],
+    ]);
+
+    for (const stop of stops) stop();
+    emit("send-progress", { campaign_id: 7 });
+    expect(seen).toHaveLength(4);
   });
 
   it("import_contacts passes the options and a progress channel", async () => {

@@ -18,6 +18,8 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   already_sent: true,
   cancelled: true,
   smtp: true,
+  run_state: true,
+  keychain: true,
   io: true,
   internal: true,
 };

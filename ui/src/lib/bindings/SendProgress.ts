@@ -16,4 +16,12 @@ eta_seconds: number | null,
 /**
  * The account's limit holds the run until then.
  */
-waiting_until: string | null, practice: boolean, total: number, queued: number, sending: number, sent: number, deferred: number, failed: number, unknown: number, };
+waiting_until: string | null, 
+/**
+ * When a scheduled run starts.
+ */
+scheduled_at: string | null, 
+/**
+ * The run says it is sending, but nothing sends it: the app or the CLI stopped mid-run.
+ */
+interrupted: boolean, practice: boolean, total: number, queued: number, sending: number, sent: number, deferred: number, failed: number, unknown: number, };

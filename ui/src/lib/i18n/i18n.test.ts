@@ -8,6 +8,7 @@ import { ERROR_CODES } from "../api/ipc";
 import { COLUMNS } from "../../views/contacts/columns";
 import { SUPPRESSION_REASONS } from "../../views/contacts/suppression";
 import { IMPORT_FIELDS, REASON_KEYS } from "../../views/import/fields";
+import { CONNECT_STEPS, PROBLEMS, WINDOW_UNITS } from "../../views/settings/account";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -93,6 +94,9 @@ describe("dictionaries", () => {
       ...["emptied", "exported", "renamed", "listDeleted"].map((k) => `contacts.${k}`),
       ...["tag", "list"].flatMap((k) => ["Name", "Add", "Remove"].map((a) => `contacts.${k}${a}`)),
       ...["added", "removed"].map((k) => `suppression.${k}`),
+      ...WINDOW_UNITS.map((u) => `settings.window.${u.unit}`),
+      ...CONNECT_STEPS.flatMap((s) => [`settings.steps.${s}`, `settings.stepHints.${s}`]),
+      ...PROBLEMS.map((p) => `settings.problems.${p}`),
     ];
     expect(dynamic.filter((key) => !(key in jaFlat))).toEqual([]);
   });

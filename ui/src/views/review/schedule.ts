@@ -1,0 +1,24 @@
+/** When to send, as the user chose it: now, or at a date and time of a datetime-local input. */
+export type Schedule = { later: boolean; local: string };
+
+export type Start = { ok: true; at: string | null } | { ok: false; problem: "missing" | "past" };
+
+/** The start the backend is given: `null` for now, else an RFC 3339 time in the future. */
+export function startOf(schedule: Schedule, now: number): Start {
+  if (!schedule.later) return { ok: true, at: null };
+  // A datetime-local value has no zone; Date reads it as local time, which is what was meant.
+  const time = new Date(schedule.local).getTime();
+  if (schedule.local === "" || Number.isNaN(time)) return { ok: false, problem: "missing" };
+  if (time <= now) return { ok: false, problem: "past" };
+  return { ok: true, at: new Date(time).toISOString() };
+}
+
+/** A time as a datetime-local input writes it: local, to the minute. */
+export function localInput(time: number): string {
+  const date = new Date(time);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}
