@@ -104,9 +104,18 @@ fn state_of(ws: &Workspace, campaign: i64, address: &str) -> (DeliveryState, Str
 
 #[tokio::test]
 async fn each_scripted_fault_ends_in_the_right_state_and_nothing_is_received_twice() {
+    every_fault(SmtpPeer::start_with).await;
+}
+
+#[tokio::test]
+async fn each_fault_ends_the_same_with_a_server_that_does_not_pipeline() {
+    every_fault(SmtpPeer::start_without_pipelining).await;
+}
+
+async fn every_fault(start: fn(serde_json::Value) -> SmtpPeer) {
     // A minute of back-off passes in 60 ms; a deferred recipient is tried again within a second.
     let ws = Workspace::with_clock(Arc::new(ScaledClock::new(1000)));
-    let peer = SmtpPeer::start_with(json!([
+    let peer = start(json!([
         { "to": "^bad@", "at": "rcpt", "do": "reply", "code": 550, "message": "5.1.1 No such user" },
         { "to": "^busy@", "at": "rcpt", "do": "reply", "code": 450, "message": "4.2.1 Mailbox busy", "times": 1 },
         { "to": "^later@", "at": "data", "do": "reply", "code": 451, "message": "4.3.0 Try again later", "times": 1 },

@@ -100,6 +100,11 @@ impl SmtpPeer {
         SmtpPeer::spawn(&["--faults", &faults.to_string()])
     }
 
+    /// Like `start_with`, from a server that does not offer PIPELINING.
+    pub fn start_without_pipelining(faults: serde_json::Value) -> SmtpPeer {
+        SmtpPeer::spawn(&["--faults", &faults.to_string(), "--no-pipelining"])
+    }
+
     fn spawn(extra_args: &[&str]) -> SmtpPeer {
         let out = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.mjs");

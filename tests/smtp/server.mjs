@@ -55,6 +55,8 @@ const { values: opts } = parseArgs({
     pass: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
     faults: { type: 'string' },
+    // Leave PIPELINING out of the EHLO reply, as older servers do.
+    'no-pipelining': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -87,6 +89,7 @@ const server = new SMTPServer({
   disabledCommands: credentials === null ? ['AUTH'] : [],
   // No DNS on the test machine; a reverse lookup would only add a timeout.
   disableReverseLookup: true,
+  hidePIPELINING: opts['no-pipelining'],
   logger: opts.verbose ? stderrLogger() : false,
   ...scripted(handlers(mailbox, credentials), rules, records),
 });

@@ -9,4 +9,8 @@ status: string | null, message_id: string | null, updated_at: string,
 /**
  * How many times it was tried.
  */
-attempts: number, };
+attempts: number, 
+/**
+ * When the last attempt began (the MAIL FROM of the mail that arrived, for a sent one).
+ */
+attempted_at: string | null, };
