@@ -1,6 +1,8 @@
 //! The ledger: one durable state per recipient of a sent plan. Every transition is its own
 //! committed transaction, so after a crash the database says exactly who got what.
 
+use std::time::{Duration, Instant};
+
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -286,20 +288,54 @@ fn stopped() -> Error {
 /// Changes waiting when a group starts all go into it, up to this many.
 const GROUP: usize = 512;
 
+/// How long a group waits for the other connections' next `sending`.
+const GATHER: Duration = Duration::from_micros(150);
+
+/// The changes for one commit: `first`, all that wait already, and — when `expected`
+/// connections asked to send last time — a moment's wait for the others, so that one fsync
+/// serves them all. A single connection never waits.
+fn gather(
+    receive: &std::sync::mpsc::Receiver<Change>,
+    first: Change,
+    expected: usize,
+) -> Vec<Change> {
+    let deadline = Instant::now() + GATHER;
+    let mut group = vec![first];
+    let senders = |group: &[Change]| {
+        group
+            .iter()
+            .filter(|c| matches!(c, Change::Sending { .. }))
+            .count()
+    };
+    while group.len() < GROUP {
+        let next = match receive.try_recv() {
+            Ok(change) => Ok(change),
+            Err(_) if expected > 1 && senders(&group) < expected => {
+                receive.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            }
+            Err(_) => break,
+        };
+        match next {
+            Ok(change) => group.push(change),
+            Err(_) => break,
+        }
+    }
+    group
+}
+
 fn write_changes(
     db: &Db,
     mut conn: crate::store::Conn,
     account: Option<&str>,
     receive: &std::sync::mpsc::Receiver<Change>,
 ) -> Result<()> {
+    let mut waiting = 0;
     while let Ok(first) = receive.recv() {
-        let mut group = vec![first];
-        while group.len() < GROUP {
-            match receive.try_recv() {
-                Ok(change) => group.push(change),
-                Err(_) => break,
-            }
-        }
+        let group = gather(receive, first, waiting);
+        waiting = group
+            .iter()
+            .filter(|c| matches!(c, Change::Sending { .. }))
+            .count();
         let now = db.now();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut answers = Vec::new();

@@ -54,11 +54,12 @@ fn entry(key: &str) -> Result<keyring::Entry> {
 impl Secrets for Keychain {
     fn get(&self, key: &str) -> Result<Option<String>> {
         match user_keyring()?.search(&description(key)) {
-            Ok(found) => {
-                let bytes = found.read_to_vec().map_err(unavailable)?;
-                String::from_utf8(bytes).map(Some).map_err(unavailable)
-            }
-            Err(linux_keyutils::KeyError::KeyDoesNotExist) => Ok(None),
+            Ok(found) => match found.read_to_vec() {
+                Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(unavailable),
+                Err(e) if gone(&e) => Ok(None),
+                Err(e) => Err(unavailable(e)),
+            },
+            Err(e) if gone(&e) => Ok(None),
             Err(e) => Err(unavailable(e)),
         }
     }
@@ -72,11 +73,21 @@ impl Secrets for Keychain {
 
     fn delete(&self, key: &str) -> Result<()> {
         match user_keyring()?.search(&description(key)) {
-            Ok(found) => found.invalidate().map_err(unavailable),
-            Err(linux_keyutils::KeyError::KeyDoesNotExist) => Ok(()),
+            Ok(found) => match found.invalidate() {
+                Err(e) if !gone(&e) => Err(unavailable(e)),
+                _ => Ok(()),
+            },
+            Err(e) if gone(&e) => Ok(()),
             Err(e) => Err(unavailable(e)),
         }
     }
+}
+
+/// A deleted key lingers for a moment as revoked until the kernel collects it.
+#[cfg(target_os = "linux")]
+fn gone(e: &linux_keyutils::KeyError) -> bool {
+    use linux_keyutils::KeyError::{KeyDoesNotExist, KeyExpired, KeyRevoked};
+    matches!(e, KeyDoesNotExist | KeyRevoked | KeyExpired)
 }
 
 #[cfg(target_os = "linux")]
