@@ -41,6 +41,7 @@ const DELIVERY: DeliveryRow = {
   message_id: null,
   updated_at: "2026-11-20T00:00:00Z",
   attempts: 3,
+  attempted_at: "2026-11-19T23:59:58Z",
 };
 
 /** Campaign 7 has a run in `state`; campaign 8 was never sent. */
