@@ -64,6 +64,8 @@ pub struct SendProgress {
     pub eta_seconds: Option<u64>,
     /// The account's limit holds the run until then.
     pub waiting_until: Option<String>,
+    /// Only deferred recipients are left: the next is tried again then.
+    pub retrying_at: Option<String>,
     /// When a scheduled run starts.
     pub scheduled_at: Option<String>,
     /// The run says it is sending, but nothing sends it: the app or the CLI stopped mid-run.
@@ -94,9 +96,19 @@ pub fn start(
     at: Option<OffsetDateTime>,
 ) -> Result<()> {
     let now = db.now();
+    let plan = plan::load(&*db.conn()?, plan_id)?;
+    let from = at.unwrap_or_else(|| db.clock().now());
+    let blockers = super::preflight::preflight(db, &plan, options, from)?
+        .checks
+        .blockers;
+    if let Some(blocker) = blockers.first() {
+        return Err(Error::Blocked {
+            count: blocker.count,
+            first: blocker.recipients.first().cloned().unwrap_or_default(),
+        });
+    }
     let at = at.map(stamp_of);
     db.with_tx(|tx| {
-        let plan = plan::load(tx, plan_id)?;
         confirmation::check(tx, &plan, confirmation)?;
         ledger::open(tx, &plan, &now)?;
         runs::create(tx, plan_id, options.account.as_deref(), at.as_deref(), &now)
@@ -168,6 +180,7 @@ pub async fn run(
         stop: Mutex::new(None),
         errors: AtomicU32::new(0),
         waiting_until: Mutex::new(None),
+        retrying_at: Mutex::new(None),
         queue: Mutex::new(VecDeque::new()),
     });
     let watcher = tokio::spawn(watch(context.clone(), options.limits.clone(), on_progress));
@@ -240,6 +253,7 @@ struct Context {
     /// Errors in a row, across connections; a success resets it.
     errors: AtomicU32,
     waiting_until: Mutex<Option<OffsetDateTime>>,
+    retrying_at: Mutex<Option<OffsetDateTime>>,
     queue: Mutex<VecDeque<Queued>>,
 }
 
@@ -324,6 +338,12 @@ impl Context {
         }
     }
 
+    fn set_retrying(&self, at: Option<OffsetDateTime>) {
+        if let Ok(mut retrying) = self.retrying_at.lock() {
+            *retrying = at;
+        }
+    }
+
     /// When a deferred recipient is tried again: 5 minutes, doubling with each attempt.
     fn retry_at(&self, attempts: u32) -> String {
         let span = Duration::from_secs(300 << attempts.min(6));
@@ -345,9 +365,9 @@ async fn deliver(context: &Arc<Context>, connections: u32) -> Result<()> {
                     let at =
                         crate::clock::parse_stamp(&at).unwrap_or_else(|| context.db.clock().now());
                     let wait = (at - context.db.clock().now()).max(time::Duration::ZERO);
-                    context.set_waiting(Some(at));
+                    context.set_retrying(Some(at));
                     context.sleep(wait.try_into().unwrap_or_default()).await;
-                    context.set_waiting(None);
+                    context.set_retrying(None);
                     continue;
                 }
                 None => return Ok(()),
@@ -553,15 +573,11 @@ fn progress(context: &Context, limits: &Limits, rate: &mut Rate) -> Result<SendP
     let done = counts.total - counts.queued - counts.sending;
     let per_second = rate.per_second(done);
     let left = counts.queued + counts.sending;
-    let eta = (per_second > 0.0)
+    // With only deferred recipients left, the time left is their next try, not a rate.
+    let eta = (per_second > 0.0 && left > 0)
         .then(|| Duration::from_secs_f64(f64::from(left) / per_second))
         .map(|d| d.max(limits.duration_for(left)).as_secs());
-    let waiting_until = context
-        .waiting_until
-        .lock()
-        .ok()
-        .and_then(|w| *w)
-        .map(stamp_of);
+    let read = |at: &Mutex<Option<OffsetDateTime>>| at.lock().ok().and_then(|a| *a).map(stamp_of);
     Ok(SendProgress {
         campaign_id: context.plan.snapshot.campaign_id,
         plan_id: context.plan.id,
@@ -570,7 +586,8 @@ fn progress(context: &Context, limits: &Limits, rate: &mut Rate) -> Result<SendP
         reason: None,
         per_minute: per_second * 60.0,
         eta_seconds: eta,
-        waiting_until,
+        waiting_until: read(&context.waiting_until),
+        retrying_at: read(&context.retrying_at),
         scheduled_at: None,
         interrupted: false,
         practice: context.outbox.is_practice(),
@@ -590,6 +607,7 @@ pub fn status(db: &Db, campaign_id: i64) -> Result<SendProgress> {
         per_minute: 0.0,
         eta_seconds: None,
         waiting_until: None,
+        retrying_at: None,
         scheduled_at: run.scheduled_at,
         interrupted: run.interrupted,
         practice: run.account.is_none(),

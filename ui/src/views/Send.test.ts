@@ -47,6 +47,7 @@ function progress(p: Partial<SendProgress> = {}): SendProgress {
     per_minute: 0,
     eta_seconds: null,
     waiting_until: null,
+    retrying_at: null,
     scheduled_at: null,
     interrupted: false,
     practice: true,
@@ -186,6 +187,16 @@ describe("Send", () => {
       /アカウントの送信上限のため .+ まで待機しています/,
     );
     expect(screen.queryByTestId("send-done")).toBeNull();
+
+    // Only a deferred recipient is left: the wait is for its next try, not the account.
+    await play(
+      "send-progress",
+      progress({ sent: 2, failed: 1, deferred: 1, queued: 0, retrying_at: until }),
+    );
+    expect(screen.queryByTestId("send-waiting")).toBeNull();
+    expect(screen.getByTestId("send-retrying")).toHaveTextContent(
+      /保留中の宛先に .+ ごろ送り直します/,
+    );
 
     await play("send-ended", summary({ sent: 3, failed: 1, queued: 0 }));
     const done = await screen.findByTestId("send-done");

@@ -25,6 +25,7 @@ function blank(campaign: number, planId: number, total: number): SendProgress {
     per_minute: 0,
     eta_seconds: null,
     waiting_until: null,
+    retrying_at: null,
     scheduled_at: null,
     interrupted: false,
     practice: false,
@@ -39,7 +40,12 @@ function blank(campaign: number, planId: number, total: number): SendProgress {
 }
 
 /** The rate and the waits mean something only while a run sends. */
-const AT_REST = { per_minute: 0, eta_seconds: null, waiting_until: null } as const;
+const AT_REST = {
+  per_minute: 0,
+  eta_seconds: null,
+  waiting_until: null,
+  retrying_at: null,
+} as const;
 
 /**
  * One campaign's sending as the UI follows it. The app sends in the background; this listens

@@ -18,6 +18,10 @@ eta_seconds: number | null,
  */
 waiting_until: string | null, 
 /**
+ * Only deferred recipients are left: the next is tried again then.
+ */
+retrying_at: string | null, 
+/**
  * When a scheduled run starts.
  */
 scheduled_at: string | null, 
