@@ -158,6 +158,10 @@ pub enum Error {
     // send
     #[error("this plan was already sent (campaign {0})")]
     AlreadySent(i64),
+    #[error(
+        "{count} recipients are on the blocked list (e.g. {first}): remove them from the list, or from the blocked list in the settings"
+    )]
+    Blocked { count: u32, first: String },
     #[error("campaign {0} has not been sent")]
     NotSent(i64),
     #[error("campaign {0} was finished or cancelled: nothing more is sent")]

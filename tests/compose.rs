@@ -472,7 +472,7 @@ fn a_message_over_the_preferred_size_is_pointed_out() {
         &ws.db,
         &Preferences {
             large_message_mb: 1,
-            account: None,
+            ..Preferences::default()
         },
     )
     .unwrap();

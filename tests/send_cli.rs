@@ -310,3 +310,80 @@ fn a_cli_killed_at_random_moments_then_resumed_loses_and_repeats_nothing() {
         }
     }
 }
+
+#[test]
+fn review_shows_domains_files_and_findings_and_a_blocker_stops_the_send() {
+    let ws = Workspace::new();
+    let contacts = ws.file(
+        "contacts.csv",
+        "email,name\nyamada@example.co.jp,山田\nsato@example.co.jp,佐藤\n\
+         tanaka@examp1e.co.jp,田中\nsuzuki@gmial.com,\nito@rival.jp,伊藤\n",
+    );
+    let html = ws.file(
+        "body.html",
+        "<p>{{name}} 様</p><p>資料を添付いたします。</p>",
+    );
+    json_of(&ws.cli(&[
+        "--json",
+        "import",
+        contacts.to_str().unwrap(),
+        "--list",
+        "宛先",
+    ]));
+    json_of(&ws.cli(&[
+        "--json",
+        "campaign",
+        "new",
+        "--list",
+        "宛先",
+        "--subject",
+        "ご案内",
+        "--html",
+        html.to_str().unwrap(),
+        "--from",
+        "office@example.co.jp",
+    ]));
+    let mut preferences = shisa::store::preferences::load(&ws.db).unwrap();
+    preferences.own_domains = vec!["example.co.jp".into()];
+    preferences.blocked = vec!["rival.jp".into()];
+    shisa::store::preferences::save(&ws.db, &preferences).unwrap();
+
+    let review = json_of(&ws.cli(&["--json", "review", "1"]));
+    let groups = review["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 4);
+    let own = groups
+        .iter()
+        .find(|g| g["domain"] == "example.co.jp")
+        .unwrap();
+    assert_eq!(
+        (own["count"].as_u64(), own["external"].as_bool()),
+        (Some(2), Some(false))
+    );
+    let kinds: Vec<&str> = review["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "typo_domain",
+        "lookalike_domain",
+        "empty_field",
+        "attachment_mentioned",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    assert_eq!(review["blockers"][0]["kind"], "blocked");
+    assert_eq!(review["blockers"][0]["recipients"][0], "ito@rival.jp");
+    assert!(review["eta_seconds"].is_u64() && review["finish_at"].is_string());
+
+    let digest = review["digest"].as_str().unwrap();
+    let refused = ws.cli(&["send", "1", "--confirm", digest]);
+    assert!(!refused.status.success());
+    let reason = String::from_utf8_lossy(&refused.stderr);
+    assert!(reason.contains("blocked"), "{reason}");
+    assert!(
+        shisa::send::runs::of_campaign(&ws.db, 1).unwrap().is_none(),
+        "nothing started"
+    );
+}

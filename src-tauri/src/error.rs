@@ -63,6 +63,7 @@ impl From<Error> for IpcError {
             | Error::DuplicateTemplate(_)
             | Error::EmptyTemplateName
             | Error::BadTime(_)
+            | Error::Blocked { .. }
             | Error::EmptyAccountName
             | Error::BadConnections(_)
             | Error::NoPassword(_) => ErrorCode::InvalidInput,

@@ -75,6 +75,11 @@ impl MergeValues {
         }
     }
 
+    /// Each key and value, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.0.retain(|(k, _)| keep(k));
         self.0.shrink_to_fit();
@@ -296,13 +301,24 @@ impl Template {
     /// Filled in only if every field has a value (or a fallback): for a file name, where an
     /// empty value would name some other file.
     pub fn render_complete(&self, known: &Known, values: &MergeValues) -> Option<String> {
-        let complete = self.parts.iter().all(|part| match part {
-            Part::Field { name, fallback } => {
-                !value(known, values, name, fallback.as_deref()).is_empty()
+        self.empty_fields(known, values)
+            .is_empty()
+            .then(|| self.render(known, values, Insert::Plain))
+    }
+
+    /// The fields, as written, that would come out empty for these values: no value and no
+    /// fallback.
+    pub fn empty_fields(&self, known: &Known, values: &MergeValues) -> Vec<&str> {
+        let mut empty: Vec<&str> = Vec::new();
+        for part in &self.parts {
+            if let Part::Field { name, fallback } = part
+                && value(known, values, name, fallback.as_deref()).is_empty()
+                && !empty.contains(&name.as_str())
+            {
+                empty.push(name);
             }
-            Part::Text(_) => true,
-        });
-        complete.then(|| self.render(known, values, Insert::Plain))
+        }
+        empty
     }
 
     /// The recipient's fields that end in an honorific or a title where this text adds 様

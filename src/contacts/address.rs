@@ -193,7 +193,7 @@ pub fn normalize(raw: &str) -> Result<String, Invalid> {
 
 /// The common domain this one is probably a typo of: within one edit (two for long names),
 /// and not itself a common domain.
-fn typo_of(domain: &str) -> Option<&'static str> {
+pub fn typo_of(domain: &str) -> Option<&'static str> {
     if COMMON_DOMAINS.contains(&domain) {
         return None;
     }

@@ -1,6 +1,7 @@
 //! Review: freezing a campaign into a plan and checking the user's confirmation of it. Uses
 //! `compose`'s output as stored, `contacts` and `store`; sends nothing.
 
+pub mod checks;
 pub mod confirmation;
 pub mod plan;
 

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod ledger;
 pub mod limits;
 pub mod mailing;
+pub mod preflight;
 pub mod runner;
 pub mod runs;
 pub mod secrets;

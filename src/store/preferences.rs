@@ -17,6 +17,10 @@ pub struct Preferences {
     pub large_message_mb: u32,
     /// The saved account mail goes out through; none: the practice mailbox.
     pub account: Option<String>,
+    /// The office's own domains: recipients elsewhere are marked external in the review.
+    pub own_domains: Vec<String>,
+    /// Domains and addresses never to be mailed: a plan with one of them cannot be sent.
+    pub blocked: Vec<String>,
 }
 
 impl Default for Preferences {
@@ -24,6 +28,8 @@ impl Default for Preferences {
         Preferences {
             large_message_mb: 10,
             account: None,
+            own_domains: Vec::new(),
+            blocked: Vec::new(),
         }
     }
 }
@@ -71,7 +77,7 @@ mod tests {
             &db,
             &Preferences {
                 large_message_mb: 25,
-                account: None,
+                ..Preferences::default()
             },
         )
         .unwrap();

@@ -10,13 +10,14 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use shisa::review::checks::DomainKind;
 use shisa::review::{Confirmation, plan};
 use shisa::send::accounts::{self, Account, AccountForm};
 use shisa::send::connection::StepReport;
 use shisa::send::limits::{self, DAY, HOUR, Limits, MINUTE};
 use shisa::send::runs::{self, Request, RunState};
 use shisa::send::secrets::Keychain;
-use shisa::send::{Outbox, RunOptions, SendProgress, SendSummary, SmtpAccount, runner};
+use shisa::send::{Outbox, RunOptions, SendProgress, SendSummary, SmtpAccount, preflight, runner};
 use shisa::{Db, Error, Result};
 
 use crate::Output;
@@ -281,6 +282,94 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .map_err(Error::io("the async runtime"))
+}
+
+/// `shisa review`: the plan, what is unusual about it, and the digest that confirms it.
+pub fn review(db: &Db, db_path: &Path, out: &Output, campaign: i64, via: &Via) -> Result<()> {
+    let plan = plan::build(db, campaign)?;
+    let (_, options) = route(db, db_path, via, None)?;
+    let preflight = preflight::preflight(db, &plan, &options, db.clock().now())?;
+    let snapshot = &plan.snapshot;
+    let mut value = json!({
+        "id": snapshot.campaign_id,
+        "plan": plan.id,
+        "digest": plan.digest,
+        "list": snapshot.list,
+        "subject": snapshot.subject,
+        "from": snapshot.from,
+        "count": snapshot.recipients.len(),
+        "excluded": snapshot.excluded,
+        "recipients": snapshot.recipients,
+    });
+    if let (Some(value), serde_json::Value::Object(checks)) = (
+        value.as_object_mut(),
+        serde_json::to_value(&preflight).expect("checks serialise"),
+    ) {
+        value.extend(checks);
+    }
+    out.print(&value, || review_text(&plan, &preflight));
+    Ok(())
+}
+
+fn review_text(plan: &shisa::review::Plan, preflight: &preflight::Preflight) -> String {
+    let snapshot = &plan.snapshot;
+    let mut text = format!(
+        "Campaign {}: {}\nFrom: {}\nList: {}\nRecipients: {} ({} excluded: suppressed), about {} to send",
+        snapshot.campaign_id,
+        snapshot.subject,
+        snapshot
+            .from
+            .as_deref()
+            .unwrap_or("(the account's address)"),
+        snapshot.list,
+        snapshot.recipients.len(),
+        snapshot.excluded,
+        duration_text(preflight.eta_seconds),
+    );
+    text += "\nBy domain:";
+    for g in &preflight.checks.groups {
+        let marks: Vec<&str> = [
+            (g.flagged, "CHECK"),
+            (g.new, "new"),
+            (g.external, "external"),
+            (g.kind == DomainKind::FreeMail, "free mail"),
+            (g.kind == DomainKind::Mobile, "mobile"),
+        ]
+        .into_iter()
+        .filter_map(|(on, mark)| on.then_some(mark))
+        .collect();
+        text += &format!("\n  {:>6}  {}  {}", g.count, g.domain, marks.join(", "));
+    }
+    for a in &preflight.checks.attachments {
+        text += &format!(
+            "\nFile: {} ({} bytes, sha256 {}) to {} recipient(s)",
+            a.name, a.size, a.sha256, a.recipients
+        );
+    }
+    for (label, findings) in [
+        ("Warning", &preflight.checks.warnings),
+        ("BLOCKER", &preflight.checks.blockers),
+    ] {
+        for f in findings {
+            text += &format!(
+                "\n{label}: {:?} {} — {} recipient(s): {}",
+                f.kind,
+                f.detail,
+                f.count,
+                f.recipients
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    text += &format!(
+        "\nDigest: {}\nTo send: shisa send {} --confirm {}",
+        plan.digest, snapshot.campaign_id, plan.digest
+    );
+    text
 }
 
 pub struct SendArgs {

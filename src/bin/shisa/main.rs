@@ -78,8 +78,13 @@ enum Command {
         #[command(subcommand)]
         command: CampaignCommand,
     },
-    /// Freeze a campaign into a plan and show it, with the digest that confirms it.
-    Review { campaign: i64 },
+    /// Freeze a campaign into a plan and show it — recipients by domain, files, warnings,
+    /// blockers, the time it takes through the account — with the digest that confirms it.
+    Review {
+        campaign: i64,
+        #[command(flatten)]
+        via: delivery::Via,
+    },
     /// The exact message one recipient of a campaign will get.
     Preview {
         campaign: i64,
@@ -367,42 +372,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Template { command } => template_command(&db, &out, command)?,
-        Command::Review { campaign } => {
-            let plan = plan::build(&db, campaign)?;
-            let value = json!({
-                "id": plan.snapshot.campaign_id,
-                "plan": plan.id,
-                "digest": plan.digest,
-                "list": plan.snapshot.list,
-                "subject": plan.snapshot.subject,
-                "from": plan.snapshot.from,
-                "count": plan.snapshot.recipients.len(),
-                "excluded": plan.snapshot.excluded,
-                "recipients": plan.snapshot.recipients,
-            });
-            out.print(&value, || {
-                let mut text = format!(
-                    "Campaign {}: {}\nFrom: {}\nList: {}\nRecipients: {} ({} excluded: suppressed)",
-                    plan.snapshot.campaign_id,
-                    plan.snapshot.subject,
-                    plan.snapshot
-                        .from
-                        .as_deref()
-                        .unwrap_or("(the account's address)"),
-                    plan.snapshot.list,
-                    plan.snapshot.recipients.len(),
-                    plan.snapshot.excluded
-                );
-                for r in &plan.snapshot.recipients {
-                    text += &format!("\n  {}  {}", r.address, r.name.as_deref().unwrap_or(""));
-                }
-                text += &format!(
-                    "\nDigest: {}\nTo send: shisa send {} --confirm {}",
-                    plan.digest, plan.snapshot.campaign_id, plan.digest
-                );
-                text
-            });
-        }
+        Command::Review { campaign, via } => delivery::review(&db, &db_path, &out, campaign, &via)?,
         Command::Send {
             campaign,
             confirm,

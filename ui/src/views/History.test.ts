@@ -13,7 +13,7 @@ const { default: History } = await import("./History.svelte");
 const SETTINGS: Settings = {
   accounts: [],
   practice_mailbox: "/home/u/practice",
-  preferences: { large_message_mb: 10, account: null },
+  preferences: { large_message_mb: 10, account: null, own_domains: [], blocked: [] },
 };
 
 function campaign(id: number): CampaignSummary {

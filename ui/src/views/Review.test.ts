@@ -47,7 +47,7 @@ const MAIL: MailPreview = {
 const PRACTICE: Settings = {
   accounts: [],
   practice_mailbox: "/home/u/practice",
-  preferences: { large_message_mb: 10, account: null },
+  preferences: { large_message_mb: 10, account: null, own_domains: [], blocked: [] },
 };
 
 const OFFICE: Settings = {
@@ -64,7 +64,7 @@ const OFFICE: Settings = {
       limits: { windows: [], connections: 1 },
     },
   ],
-  preferences: { large_message_mb: 10, account: "事務所" },
+  preferences: { ...PRACTICE.preferences, account: "事務所" },
 };
 
 const MINUTE = 60_000;

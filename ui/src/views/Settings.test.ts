@@ -43,8 +43,9 @@ const OFFICE: Account = {
 };
 
 /**
- * The settings commands over an in-memory copy of what the backend keeps. `handlers` replace
- * single commands, e.g. to fail or to hold a reply.
+ * The settings commands over an in-memory copy of what the backend keeps, which it returns to
+ * start from other preferences. `handlers` replace single commands, e.g. to fail or to hold a
+ * reply.
  */
 function backend(
   accounts: Account[],
@@ -53,7 +54,7 @@ function backend(
 ) {
   const state: { accounts: Account[]; preferences: Preferences } = {
     accounts: [...accounts],
-    preferences: { large_message_mb: 10, account },
+    preferences: { large_message_mb: 10, account, own_domains: [], blocked: [] },
   };
   const settings = (): SettingsData => ({
     accounts: [...state.accounts].sort((a, b) => a.name.localeCompare(b.name)),
@@ -85,6 +86,7 @@ function backend(
     }
     throw { code: "internal", message: `unexpected ${command}` };
   });
+  return state;
 }
 
 function calls(command: string): unknown[] {
@@ -120,10 +122,106 @@ describe("Settings", () => {
 
     await waitFor(() =>
       expect(calls("set_preferences")).toEqual([
-        { preferences: { large_message_mb: 25, account: null } },
+        { preferences: { large_message_mb: 25, account: null, own_domains: [], blocked: [] } },
       ]),
     );
     expect(await screen.findByText("設定を保存しました。")).toBeInTheDocument();
+  });
+
+  it("shows the saved own and blocked domains one per line", async () => {
+    const state = backend([], null);
+    state.preferences.own_domains = ["office.co.jp", "office.jp"];
+    state.preferences.blocked = ["rival.co.jp", "ceo@partner.jp"];
+    render(Settings);
+    expect(await screen.findByTestId("settings-own-domains")).toHaveValue(
+      "office.co.jp\noffice.jp",
+    );
+    expect(screen.getByTestId("settings-blocked")).toHaveValue("rival.co.jp\nceo@partner.jp");
+    expect(screen.getByText(/確認画面で『社外』と表示されます/)).toBeInTheDocument();
+  });
+
+  it("saves the domain lists tidied, with the other preferences as they were", async () => {
+    const state = backend([OFFICE], "事務局");
+    state.preferences.large_message_mb = 25;
+    render(Settings);
+    const own = await screen.findByTestId("settings-own-domains");
+    const blocked = screen.getByTestId("settings-blocked");
+    await fireEvent.input(own, {
+      target: { value: "  Office.CO.jp \n\n@office.jp\noffice.co.jp\n" },
+    });
+    await fireEvent.input(blocked, {
+      target: {
+        value: "@Rival.co.jp\nCEO@Partner.jp\n\nｃｅｏ＠ｐａｒｔｎｅｒ．ｊｐ\nrival.co.jp",
+      },
+    });
+    await fireEvent.click(screen.getByTestId("settings-recipients-save"));
+
+    await waitFor(() =>
+      expect(calls("set_preferences")).toEqual([
+        {
+          preferences: {
+            large_message_mb: 25,
+            account: "事務局",
+            own_domains: ["office.co.jp", "office.jp"],
+            blocked: ["rival.co.jp", "ceo@partner.jp"],
+          },
+        },
+      ]),
+    );
+    expect(await screen.findByText("設定を保存しました。")).toBeInTheDocument();
+    expect(own).toHaveValue("office.co.jp\noffice.jp");
+    expect(blocked).toHaveValue("rival.co.jp\nceo@partner.jp");
+
+    // Saving the size afterwards keeps the lists.
+    await fireEvent.click(screen.getByTestId("settings-save-preferences"));
+    await waitFor(() => expect(calls("set_preferences")).toHaveLength(2));
+    expect(calls("set_preferences")[1]).toEqual(calls("set_preferences")[0]);
+  });
+
+  it("refuses lines that are neither a domain nor an address", async () => {
+    backend([], null);
+    render(Settings);
+    const own = await screen.findByTestId("settings-own-domains");
+    const blocked = screen.getByTestId("settings-blocked");
+    await fireEvent.input(own, { target: { value: "office.co.jp\nyamada@office.co.jp" } });
+    await fireEvent.input(blocked, { target: { value: "rival co jp\nrival.co.jp\nlocalhost" } });
+    await fireEvent.click(screen.getByTestId("settings-recipients-save"));
+
+    expect(alerts()).toEqual([
+      "「yamada@office.co.jp」はドメインとして読み取れません。example.co.jp のように、@ より後ろの部分を入力してください。",
+      "「rival co jp」はドメインやメールアドレスとして読み取れません。例: rival.co.jp、tanaka@example.jp",
+      "「localhost」はドメインやメールアドレスとして読み取れません。例: rival.co.jp、tanaka@example.jp",
+    ]);
+    expect(own).toHaveAttribute("aria-invalid", "true");
+    expect(blocked).toHaveAttribute("aria-invalid", "true");
+    expect(calls("set_preferences")).toEqual([]);
+
+    // Corrections take the messages away as they are made.
+    await fireEvent.input(own, { target: { value: "office.co.jp" } });
+    expect(own).toHaveAttribute("aria-invalid", "false");
+    expect(alerts()).toHaveLength(2);
+    expect(calls("set_preferences")).toEqual([]);
+  });
+
+  it("disables saving the domain lists while it runs and shows what was refused", async () => {
+    let refuse: (error: unknown) => void = () => {};
+    backend([], null, {
+      set_preferences: () => new Promise((_resolve, reject) => (refuse = reject)),
+    });
+    render(Settings);
+    await fireEvent.input(await screen.findByTestId("settings-blocked"), {
+      target: { value: "rival.co.jp" },
+    });
+    const save = screen.getByTestId("settings-recipients-save");
+    await fireEvent.click(save);
+
+    await waitFor(() => expect(save).toBeDisabled());
+    expect(save).toHaveTextContent("保存中…");
+    refuse({ code: "invalid_input", message: "own_domains: too many" });
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("入力内容に誤りがあります");
+    expect(save).toBeEnabled();
+    expect(screen.queryByText("設定を保存しました。")).not.toBeInTheDocument();
   });
 
   it("switches between practice mode and a saved account", async () => {
@@ -139,7 +237,7 @@ describe("Settings", () => {
     await fireEvent.click(practice);
     await waitFor(() =>
       expect(calls("set_preferences")).toEqual([
-        { preferences: { large_message_mb: 10, account: null } },
+        { preferences: { large_message_mb: 10, account: null, own_domains: [], blocked: [] } },
       ]),
     );
     expect(practice).toBeChecked();
@@ -147,7 +245,7 @@ describe("Settings", () => {
     await fireEvent.click(office);
     await waitFor(() => expect(calls("set_preferences")).toHaveLength(2));
     expect(calls("set_preferences")[1]).toEqual({
-      preferences: { large_message_mb: 10, account: "事務局" },
+      preferences: { large_message_mb: 10, account: "事務局", own_domains: [], blocked: [] },
     });
     expect(office).toBeChecked();
   });

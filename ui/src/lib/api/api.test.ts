@@ -155,8 +155,21 @@ describe("api wrappers", () => {
     ["open_practice_mailbox", () => settings.openPracticeMailbox(), undefined],
     [
       "set_preferences",
-      () => settings.setPreferences({ large_message_mb: 20, account: null }),
-      { preferences: { large_message_mb: 20, account: null } },
+      () =>
+        settings.setPreferences({
+          large_message_mb: 20,
+          account: null,
+          own_domains: ["office.jp"],
+          blocked: [],
+        }),
+      {
+        preferences: {
+          large_message_mb: 20,
+          account: null,
+          own_domains: ["office.jp"],
+          blocked: [],
+        },
+      },
     ],
     ["save_account", () => settings.saveAccount(account), { form: account }],
     ["delete_account", () => settings.deleteAccount("事務局"), { name: "事務局" }],

@@ -9,4 +9,12 @@ large_message_mb: number,
 /**
  * The saved account mail goes out through; none: the practice mailbox.
  */
-account: string | null, };
+account: string | null, 
+/**
+ * The office's own domains: recipients elsewhere are marked external in the review.
+ */
+own_domains: Array<string>, 
+/**
+ * Domains and addresses never to be mailed: a plan with one of them cannot be sent.
+ */
+blocked: Array<string>, };

@@ -465,6 +465,7 @@ export const en: Messages = {
     rate: "About {n, number} per minute",
     eta: "About {duration} left (done around {end})",
     waiting: "Waiting until {until} because of the account's sending limit",
+    retrying: "The deferred recipients are tried again around {at}; please wait (or pause)",
     duration: {
       seconds: "{n, plural, one {# second} other {# seconds}}",
       minutes: "{n, plural, one {# minute} other {# minutes}}",
@@ -649,6 +650,18 @@ export const en: Messages = {
     largeMessage: "Warn about large mail (MB)",
     largeMessageHint:
       "A mail larger than this is pointed out before the review. Many mail servers refuse mail over 10 MB.",
+    recipients: "Checking recipients",
+    recipientsLead: "Enter one per line in both lists.",
+    ownDomains: "Your own domains",
+    ownDomainsHint:
+      "E.g. example.co.jp. Recipients at other domains are shown as “external” in the review.",
+    blocked: "Domains and addresses never to mail",
+    blockedHint:
+      "Mail cannot be sent while a recipient is at one of these domains (subdomains included) or addresses.",
+    badDomain:
+      "“{line}” does not look like a domain. Enter the part after the @, such as example.co.jp.",
+    badBlocked:
+      "“{line}” does not look like a domain or a mail address, such as rival.co.jp or tanaka@example.jp.",
     language: "Language",
   },
   editor: {

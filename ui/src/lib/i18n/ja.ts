@@ -465,6 +465,7 @@ export const ja = {
     rate: "毎分 約 {n, number} 通",
     eta: "残り約 {duration}（{end}ごろ終了）",
     waiting: "アカウントの送信上限のため {until} まで待機しています",
+    retrying: "保留中の宛先に {at} ごろ送り直します。それまでお待ちください（一時停止もできます）",
     duration: {
       seconds: "{n, number} 秒",
       minutes: "{n, number} 分",
@@ -649,6 +650,17 @@ export const ja = {
     largeMessage: "大きなメールの警告（MB）",
     largeMessageHint:
       "1 通のメールがこの大きさを超えると、確認へ進む前にお知らせします。多くのメールサーバーは 10 MB を超えるメールを受け取りません。",
+    recipients: "宛先の確認",
+    recipientsLead: "どちらも 1 行に 1 つずつ入力してください。",
+    ownDomains: "自社のドメイン",
+    ownDomainsHint: "例: example.co.jp。ここにないドメインは確認画面で『社外』と表示されます。",
+    blocked: "送信禁止のドメイン・アドレス",
+    blockedHint:
+      "ここにあるドメイン（サブドメインを含む）やアドレスが宛先に入っていると、送信できません。",
+    badDomain:
+      "「{line}」はドメインとして読み取れません。example.co.jp のように、@ より後ろの部分を入力してください。",
+    badBlocked:
+      "「{line}」はドメインやメールアドレスとして読み取れません。例: rival.co.jp、tanaka@example.jp",
     language: "表示言語",
   },
   editor: {
