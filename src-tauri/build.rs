@@ -41,6 +41,7 @@ fn main() {
         "discard_draft",
         "review_campaign",
         "preview_plan",
+        "check_plan",
         "send_plan",
         "send_status",
         "resume_campaign",

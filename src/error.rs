@@ -154,6 +154,10 @@ pub enum Error {
     WrongDigest,
     #[error("the campaign or its list changed after review: review it again")]
     PlanChanged,
+    #[error("{0} was not ticked: every domain and every file must be confirmed one by one")]
+    NotAcknowledged(String),
+    #[error("the number of recipients typed ({}) is not the plan's {count}", typed.map_or("nothing".to_string(), |t| t.to_string()))]
+    WrongCount { typed: Option<u32>, count: u32 },
 
     // send
     #[error("this plan was already sent (campaign {0})")]

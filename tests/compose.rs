@@ -412,7 +412,7 @@ async fn a_test_send_goes_only_to_the_confirmed_addresses_with_a_marked_subject(
     let send = |new: NewCampaign, digest: String| {
         let (db, own, outbox) = (&ws.db, &own, &outbox);
         async move {
-            let confirmation = Confirmation { digest };
+            let confirmation = Confirmation::digest(digest);
             test_send::send(
                 db,
                 new,

@@ -751,9 +751,7 @@ async fn suppressing_a_recipient_after_review_refuses_the_send() {
         None,
     )
     .unwrap();
-    let confirmation = Confirmation {
-        digest: reviewed.digest.clone(),
-    };
+    let confirmation = Confirmation::of_all(&reviewed);
     let refused = shisa::send::send(
         &b.db,
         reviewed.id,
@@ -772,9 +770,7 @@ async fn suppressing_a_recipient_after_review_refuses_the_send() {
         (again.snapshot.recipients.len(), again.snapshot.excluded),
         (2, 1)
     );
-    let confirmation = Confirmation {
-        digest: again.digest.clone(),
-    };
+    let confirmation = Confirmation::of_all(&again);
     let summary = shisa::send::send(
         &b.db,
         again.id,

@@ -42,9 +42,7 @@ fn addresses(n: usize) -> Vec<String> {
 }
 
 fn confirm(plan: &shisa::review::Plan) -> Confirmation {
-    Confirmation {
-        digest: plan.digest.clone(),
-    }
+    Confirmation::of_all(plan)
 }
 
 /// A run's options with room for a few errors in a row and the given connections.

@@ -145,6 +145,19 @@ fn accounts_keep_their_password_in_the_keychain_and_send_through_the_cli() {
     }
     assert_eq!(peer.received().len(), 5);
     assert!(peer.received().iter().all(|m| m.tls && m.user.is_some()));
+    // What was confirmed is kept with the plan: the digest, what was shown, when and by whom.
+    let (confirmed, shown, at): (String, String, String) = ws
+        .db
+        .conn()
+        .unwrap()
+        .query_row(
+            "SELECT digest, shown, confirmed_at FROM confirmations",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(confirmed, digest);
+    assert!(shown.contains("\"warnings\"") && !at.is_empty());
 }
 
 #[test]

@@ -30,9 +30,7 @@ fn campaign(ws: &Workspace) -> i64 {
 }
 
 fn confirm(plan: &Plan) -> Confirmation {
-    Confirmation {
-        digest: plan.digest.clone(),
-    }
+    Confirmation::of_all(plan)
 }
 
 async fn run(
@@ -131,19 +129,22 @@ async fn refuses_without_a_digest_with_a_wrong_one_and_after_the_list_changed() 
     let id = campaign(&ws);
     let plan = plan::build(&ws.db, id).unwrap();
 
-    let none = Confirmation { digest: " ".into() };
+    let none = Confirmation {
+        digest: " ".into(),
+        ..confirm(&plan)
+    };
     assert!(matches!(
         run(&ws, &plan, &none, &outbox).await,
         Err(Error::NotConfirmed)
     ));
     let wrong = Confirmation {
         digest: "0".repeat(64),
+        ..confirm(&plan)
     };
     assert!(matches!(
         run(&ws, &plan, &wrong, &outbox).await,
         Err(Error::WrongDigest)
     ));
-
     let more = ws.file("more.csv", "email,name\ntanaka@example.org,田中 次郎\n");
     ws.import(&more, "顧客");
     assert!(matches!(

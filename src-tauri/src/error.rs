@@ -86,7 +86,10 @@ impl From<Error> for IpcError {
             | Error::Csv { .. }
             | Error::NoAddressColumn { .. }
             | Error::NoValidRows { .. } => ErrorCode::ImportFailed,
-            Error::NotConfirmed | Error::WrongDigest => ErrorCode::NotConfirmed,
+            Error::NotConfirmed
+            | Error::WrongDigest
+            | Error::NotAcknowledged(_)
+            | Error::WrongCount { .. } => ErrorCode::NotConfirmed,
             Error::PlanChanged => ErrorCode::PlanChanged,
             Error::AlreadySent(_) => ErrorCode::AlreadySent,
             Error::Cancelled => ErrorCode::Cancelled,

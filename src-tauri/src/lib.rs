@@ -75,6 +75,7 @@ pub fn run() {
             commands::compose::discard_draft,
             commands::review::review_campaign,
             commands::review::preview_plan,
+            commands::review::check_plan,
             commands::send::send_plan,
             commands::send::send_status,
             commands::send::resume_campaign,

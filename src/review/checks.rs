@@ -306,9 +306,11 @@ fn typo_domains(by_domain: &BTreeMap<&str, Vec<&PlanRecipient>>) -> Vec<Finding>
         .collect()
 }
 
-/// Domains of the plan one edit apart, or equal once look-alike characters are folded (1/l,
-/// 0/o, rn/m): the smaller one is likely the mistake. Found through each domain's one-letter
-/// deletions, so ten thousand domains take no pairwise comparison.
+/// Domains of the plan that look like another one of it: equal once look-alike characters are
+/// folded (1/l, 0/o, rn/m: examp1e.co.jp), or one letter apart (exmaple.co.jp) when the odd one
+/// has few recipients and the other many — two well-used domains a letter apart are two real
+/// companies, and so are numbered ones (branch1, branch2). Found through each domain's
+/// one-letter deletions, so ten thousand domains take no pairwise comparison.
 fn lookalike_domains(by_domain: &BTreeMap<&str, Vec<&PlanRecipient>>) -> Vec<Finding> {
     let mut variants: HashMap<String, Vec<&str>> = HashMap::new();
     for domain in by_domain.keys() {
@@ -324,14 +326,14 @@ fn lookalike_domains(by_domain: &BTreeMap<&str, Vec<&PlanRecipient>>) -> Vec<Fin
             variants.entry(variant).or_default().push(domain);
         }
     }
+    let count = |d: &str| by_domain[d].len();
     let mut pairs: HashSet<(&str, &str)> = HashSet::new();
     for domains in variants.values().filter(|d| d.len() > 1) {
         for (i, a) in domains.iter().enumerate() {
             for b in &domains[i + 1..] {
-                if a != b
-                    && strsim::damerau_levenshtein(&fold_lookalikes(a), &fold_lookalikes(b)) <= 1
-                {
-                    pairs.insert(if a < b { (a, b) } else { (b, a) });
+                let (odd, usual) = if count(a) <= count(b) { (a, b) } else { (b, a) };
+                if odd != usual && looks_like(odd, usual, count(odd), count(usual)) {
+                    pairs.insert((odd, usual));
                 }
             }
         }
@@ -340,12 +342,7 @@ fn lookalike_domains(by_domain: &BTreeMap<&str, Vec<&PlanRecipient>>) -> Vec<Fin
     pairs.sort();
     pairs
         .into_iter()
-        .map(|(a, b)| {
-            let (odd, usual) = if by_domain[a].len() <= by_domain[b].len() {
-                (a, b)
-            } else {
-                (b, a)
-            };
+        .map(|(odd, usual)| {
             finding(
                 FindingKind::LookalikeDomain,
                 format!("{odd} ~ {usual}"),
@@ -353,6 +350,25 @@ fn lookalike_domains(by_domain: &BTreeMap<&str, Vec<&PlanRecipient>>) -> Vec<Fin
             )
         })
         .collect()
+}
+
+/// A rare domain that is probably a mistake for a common one.
+fn looks_like(odd: &str, usual: &str, odd_count: usize, usual_count: usize) -> bool {
+    if fold_lookalikes(odd) == fold_lookalikes(usual) {
+        return odd_count < usual_count || odd.chars().any(|c| c.is_ascii_digit());
+    }
+    let rare = odd_count <= 3 && usual_count >= 3 * odd_count;
+    rare && strsim::damerau_levenshtein(odd, usual) == 1 && !digits_apart(odd, usual)
+}
+
+/// Two names that differ only in their digits (branch1, branch2).
+fn digits_apart(a: &str, b: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect::<String>()
+    };
+    letters(a) == letters(b)
 }
 
 fn fold_lookalikes(domain: &str) -> String {
@@ -713,6 +729,35 @@ mod tests {
                 .unwrap()
                 .flagged
         );
+    }
+
+    #[test]
+    fn well_used_domains_a_letter_apart_and_numbered_ones_are_not_look_alikes() {
+        let mut recipients = Vec::new();
+        for (domain, n) in [
+            ("abc.co.jp", 5),
+            ("abd.co.jp", 5),
+            ("branch1.example.jp", 4),
+            ("branch2.example.jp", 1),
+            ("exmaple.co.jp", 1),
+            ("example.co.jp", 6),
+        ] {
+            for i in 0..n {
+                recipients.push(recipient(
+                    &format!("u{i}@{domain}"),
+                    &[("name", "x"), ("company", "y")],
+                    None,
+                ));
+            }
+        }
+        let checks = check(&snapshot(recipients), &Context::default(), None);
+        let lookalikes: Vec<&str> = checks
+            .warnings
+            .iter()
+            .filter(|f| f.kind == FindingKind::LookalikeDomain)
+            .map(|f| f.detail.as_str())
+            .collect();
+        assert_eq!(lookalikes, ["exmaple.co.jp ~ example.co.jp"]);
     }
 
     #[test]

@@ -75,11 +75,15 @@ impl Snapshot {
         let campaign = campaigns::get(conn, campaign_id)?;
         let custom_fields = contacts::custom_fields(conn, campaign.list_id)?;
         let known = Known::new(custom_fields.clone());
-        let used: Vec<String> =
-            merge::templates(&campaign.subject, &campaign.html, campaign.text.as_deref())
-                .iter()
-                .flat_map(|t| t.fields().into_iter().filter_map(|f| known.key(f)))
-                .collect();
+        // The values the mail uses — and those naming each recipient's own file, which the
+        // review matches against the file's name.
+        let mut templates =
+            merge::templates(&campaign.subject, &campaign.html, campaign.text.as_deref());
+        templates.extend(campaign.attach_each.as_deref().map(merge::Template::parse));
+        let used: Vec<String> = templates
+            .iter()
+            .flat_map(|t| t.fields().into_iter().filter_map(|f| known.key(f)))
+            .collect();
         let mut recipients = Vec::new();
         let excluded = contacts::each_recipient(conn, campaign.list_id, |c| {
             let mut values = values_of(&c.address, &c.fields);

@@ -98,18 +98,19 @@ pub fn start(
     let now = db.now();
     let plan = plan::load(&*db.conn()?, plan_id)?;
     let from = at.unwrap_or_else(|| db.clock().now());
-    let blockers = super::preflight::preflight(db, &plan, options, from)?
-        .checks
-        .blockers;
-    if let Some(blocker) = blockers.first() {
+    let checks = super::preflight::preflight(db, &plan, options, from)?.checks;
+    if let Some(blocker) = checks.blockers.first() {
         return Err(Error::Blocked {
             count: blocker.count,
             first: blocker.recipients.first().cloned().unwrap_or_default(),
         });
     }
     let at = at.map(stamp_of);
+    let acknowledged = serde_json::to_value(confirmation).expect("a confirmation serialises");
+    let shown = serde_json::json!({ "warnings": checks.warnings, "blockers": checks.blockers });
     db.with_tx(|tx| {
         confirmation::check(tx, &plan, confirmation)?;
+        confirmation::record(tx, &plan, &acknowledged, &shown, &now)?;
         ledger::open(tx, &plan, &now)?;
         runs::create(tx, plan_id, options.account.as_deref(), at.as_deref(), &now)
     })

@@ -21,6 +21,9 @@ pub struct Preferences {
     pub own_domains: Vec<String>,
     /// Domains and addresses never to be mailed: a plan with one of them cannot be sent.
     pub blocked: Vec<String>,
+    /// After the user confirms, sending waits this long (送信保留), and one click cancels it
+    /// all with nothing sent; 0: no wait.
+    pub hold_seconds: u32,
 }
 
 impl Default for Preferences {
@@ -30,6 +33,7 @@ impl Default for Preferences {
             account: None,
             own_domains: Vec::new(),
             blocked: Vec::new(),
+            hold_seconds: 60,
         }
     }
 }

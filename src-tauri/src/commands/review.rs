@@ -1,5 +1,6 @@
 use shisa::review::{Plan, plan};
 use shisa::send::mailing;
+use shisa::send::preflight::{self, Preflight};
 use shisa::store::campaigns::MailPreview;
 use tauri::State;
 
@@ -23,6 +24,19 @@ pub async fn preview_plan(
     blocking(move || {
         let plan = plan::load(&*db.conn()?, plan_id)?;
         mailing::preview(&db, &plan, address.as_deref())
+    })
+    .await
+}
+
+/// What is unusual about a reviewed plan — recipients by domain, files, warnings, blockers —
+/// and how long it takes through the account in use.
+#[tauri::command]
+pub async fn check_plan(state: State<'_, AppState>, plan_id: i64) -> IpcResult<Preflight> {
+    let (_, options) = state.route(state.selected_account()?.as_deref())?;
+    let db = state.db.clone();
+    blocking(move || {
+        let plan = plan::load(&*db.conn()?, plan_id)?;
+        preflight::preflight(&db, &plan, &options, db.clock().now())
     })
     .await
 }

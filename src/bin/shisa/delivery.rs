@@ -393,15 +393,13 @@ pub fn send(db: &Db, db_path: &Path, out: &Output, args: SendArgs) -> Result<()>
         }
         _ => None,
     };
-    runner::start(
-        db,
-        plan_id,
-        &Confirmation {
-            digest: args.confirm,
-        },
-        &options,
-        at,
-    )?;
+    // The CLI showed the plan whole (`shisa review`): its digest acknowledges every domain and
+    // file of it, and its count — as long as it is this plan's digest.
+    let confirmation = Confirmation {
+        digest: args.confirm,
+        ..Confirmation::of_all(&plan::load(&*db.conn()?, plan_id)?)
+    };
+    runner::start(db, plan_id, &confirmation, &options, at)?;
     if let Some(at) = at {
         eprintln!(
             "Sending starts at {}. To stop it: shisa cancel {}",

@@ -36,3 +36,19 @@ export function domainOf(address: string): string {
   const at = address.lastIndexOf("@");
   return at < 0 ? address : address.slice(at + 1).toLowerCase();
 }
+
+const KB = 1024;
+const MB = 1024 * KB;
+
+/**
+ * A file's size as Explorer shows it: whole KB, rounded up so that only an empty file reads
+ * "0 KB", or MB to one decimal from 1 MB on.
+ */
+export function formatSize(bytes: number, locale: string): string {
+  if (bytes < MB) {
+    const kb = Math.ceil(bytes / KB);
+    return `${kb.toLocaleString(locale)} KB`;
+  }
+  const mb = (bytes / MB).toLocaleString(locale, { maximumFractionDigits: 1 });
+  return `${mb} MB`;
+}

@@ -13,7 +13,13 @@ const { default: History } = await import("./History.svelte");
 const SETTINGS: Settings = {
   accounts: [],
   practice_mailbox: "/home/u/practice",
-  preferences: { large_message_mb: 10, account: null, own_domains: [], blocked: [] },
+  preferences: {
+    large_message_mb: 10,
+    account: null,
+    own_domains: [],
+    blocked: [],
+    hold_seconds: 0,
+  },
 };
 
 function campaign(id: number): CampaignSummary {

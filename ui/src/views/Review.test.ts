@@ -1,6 +1,8 @@
-import { fireEvent, render, screen } from "@testing-library/svelte";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Finding } from "../lib/bindings/Finding";
 import type { Plan } from "../lib/bindings/Plan";
+import type { Preflight } from "../lib/bindings/Preflight";
 import type { MailPreview } from "../lib/bindings/MailPreview";
 import type { Settings } from "../lib/bindings/Settings";
 import type { Estimate } from "../lib/bindings/Estimate";
@@ -47,7 +49,13 @@ const MAIL: MailPreview = {
 const PRACTICE: Settings = {
   accounts: [],
   practice_mailbox: "/home/u/practice",
-  preferences: { large_message_mb: 10, account: null, own_domains: [], blocked: [] },
+  preferences: {
+    large_message_mb: 10,
+    account: null,
+    own_domains: [],
+    blocked: [],
+    hold_seconds: 0,
+  },
 };
 
 const OFFICE: Settings = {
@@ -67,16 +75,45 @@ const OFFICE: Settings = {
   preferences: { ...PRACTICE.preferences, account: "事務所" },
 };
 
+/** The plan's checks when nothing about it is unusual: the office's own domain and another. */
+const CHECKS: Preflight = {
+  groups: [
+    {
+      domain: "other.example",
+      count: 1,
+      external: true,
+      new: false,
+      kind: "business",
+      flagged: false,
+    },
+    {
+      domain: "example.jp",
+      count: 2,
+      external: false,
+      new: false,
+      kind: "business",
+      flagged: false,
+    },
+  ],
+  attachments: [],
+  warnings: [],
+  blockers: [],
+  eta_seconds: 3,
+  finish_at: "2026-11-20T09:00:03Z",
+};
+
 const MINUTE = 60_000;
 
 function backend(
   settings: Settings,
   reviewed: Plan = plan,
   estimate: Estimate = { seconds: 150, finish_at: new Date(Date.now() + 150_000).toISOString() },
+  checks: Preflight = CHECKS,
 ) {
   core.invoke.mockImplementation(async (command: string) => {
     if (command === "review_campaign") return reviewed;
     if (command === "preview_plan") return MAIL;
+    if (command === "check_plan") return checks;
     if (command === "get_settings") return settings;
     if (command === "estimate_send") return estimate;
     throw { code: "internal", message: `unexpected ${command}` };
@@ -91,6 +128,26 @@ function local(time: Date): string {
     `T${pad(time.getHours())}:${pad(time.getMinutes())}`
   );
 }
+
+function finding(kind: Finding["kind"], detail: string, recipients: string[], count?: number) {
+  return { kind, detail, recipients, count: count ?? recipients.length };
+}
+
+function show(onsend = vi.fn()) {
+  render(Review, { campaign: 7, busy: false, onsend, oncompose: () => {} });
+  return onsend;
+}
+
+// jsdom lays nothing out; the virtual lists need a size to know how many rows fit.
+const sizes = ["offsetHeight", "offsetWidth"] as const;
+beforeAll(() => {
+  for (const size of sizes) {
+    Object.defineProperty(HTMLElement.prototype, size, { configurable: true, get: () => 400 });
+  }
+});
+afterAll(() => {
+  for (const size of sizes) delete (HTMLElement.prototype as Partial<HTMLElement>)[size];
+});
 
 describe("Review", () => {
   beforeEach(() => {
@@ -120,7 +177,7 @@ describe("Review", () => {
     await fireEvent.click(screen.getByTestId("review-confirm"));
     expect(send).toBeEnabled();
     await fireEvent.click(send);
-    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, null);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, null, false);
 
     await fireEvent.click(screen.getByTestId("review-confirm"));
     expect(send).toBeDisabled();
@@ -157,11 +214,11 @@ describe("Review", () => {
     await fireEvent.input(at, { target: { value: local(later) } });
     expect(screen.queryByTestId("review-at-problem")).toBeNull();
     await fireEvent.click(send);
-    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, later.toISOString());
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, later.toISOString(), false);
 
     await fireEvent.click(screen.getByTestId("review-when-now"));
     await fireEvent.click(send);
-    expect(onsend).toHaveBeenLastCalledWith(plan, null);
+    expect(onsend).toHaveBeenLastCalledWith(plan, null, false);
   });
 
   it("estimates how long sending takes and when it ends", async () => {
@@ -201,5 +258,230 @@ describe("Review", () => {
     render(Review, { campaign: 7, busy: true, onsend: () => {}, oncompose: () => {} });
     await fireEvent.click(await screen.findByTestId("review-confirm"));
     expect(screen.getByTestId("review-send")).toBeDisabled();
+  });
+});
+
+describe("Review checks", () => {
+  beforeEach(() => {
+    core.invoke.mockReset();
+  });
+
+  it("lists the domains with their marks, and a typo under its domain", async () => {
+    const typo = finding("typo_domain", "gmial.com → gmail.com", ["mori@gmial.com"]);
+    const lookalike = finding("lookalike_domain", "examp1e.co.jp ~ example.co.jp", [
+      "odd@examp1e.co.jp",
+    ]);
+    backend(PRACTICE, plan, undefined, {
+      ...CHECKS,
+      groups: [
+        {
+          domain: "gmial.com",
+          count: 1,
+          external: true,
+          new: true,
+          kind: "business",
+          flagged: true,
+        },
+        {
+          domain: "examp1e.co.jp",
+          count: 1,
+          external: true,
+          new: false,
+          kind: "business",
+          flagged: true,
+        },
+        {
+          domain: "docomo.ne.jp",
+          count: 1,
+          external: true,
+          new: false,
+          kind: "mobile",
+          flagged: false,
+        },
+        {
+          domain: "gmail.com",
+          count: 1200,
+          external: true,
+          new: false,
+          kind: "free_mail",
+          flagged: false,
+        },
+        ...CHECKS.groups,
+      ],
+      warnings: [typo, lookalike],
+    });
+    show();
+
+    const list = await screen.findByTestId("review-groups");
+    expect(core.invoke).toHaveBeenCalledWith("check_plan", { planId: plan.id });
+    const rows = within(list).getAllByTestId("review-group");
+    // In the backend's order: the unusual first.
+    expect(rows.map((r) => r.dataset.domain)).toEqual([
+      "gmial.com",
+      "examp1e.co.jp",
+      "docomo.ne.jp",
+      "gmail.com",
+      "other.example",
+      "example.jp",
+    ]);
+    const [typoRow, lookalikeRow, mobile, free, other, own] = rows;
+    expect(typoRow).toHaveAttribute("data-flagged", "true");
+    for (const badge of ["要確認", "社外", "初めての送信先"])
+      expect(typoRow).toHaveTextContent(badge);
+    expect(within(typoRow).getByTestId("review-group-note")).toHaveTextContent(
+      "gmail.com の打ち間違いではありませんか？",
+    );
+    expect(within(lookalikeRow).getByTestId("review-group-note")).toHaveTextContent(
+      "example.co.jp に似ています",
+    );
+    expect(mobile).toHaveTextContent("携帯");
+    expect(free).toHaveTextContent("フリーメール");
+    expect(free).toHaveTextContent("1,200 件");
+    expect(other).toHaveTextContent("社外");
+    expect(other).not.toHaveTextContent("要確認");
+    expect(within(other).queryByTestId("review-group-note")).toBeNull();
+    expect(own).not.toHaveTextContent("社外");
+    expect(own).toHaveTextContent("2 件");
+
+    // Each warning in words once more among the things to check, whom it concerns with it.
+    const findings = screen.getAllByTestId("review-finding");
+    expect(findings.map((f) => f.dataset.kind)).toEqual(["typo_domain", "lookalike_domain"]);
+    expect(findings[0]).toHaveTextContent(
+      "ドメインの打ち間違いかもしれません: gmial.com → gmail.com（1 件）",
+    );
+    expect(findings[0]).toHaveTextContent("mori@gmial.com");
+    // A warning asks for a look; it does not stop the send.
+    await fireEvent.click(screen.getByTestId("review-confirm"));
+    expect(screen.getByTestId("review-send")).toBeEnabled();
+  });
+
+  it("draws only the domains in view of thousands", async () => {
+    const groups = Array.from({ length: 5000 }, (_, i) => ({
+      ...CHECKS.groups[0],
+      domain: `d${i}.example`,
+    }));
+    backend(PRACTICE, plan, undefined, { ...CHECKS, groups });
+    show();
+    const list = await screen.findByTestId("review-groups");
+    const drawn = within(list).getAllByTestId("review-group");
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.length).toBeLessThan(50);
+    expect(list).toHaveTextContent("d0.example");
+  });
+
+  it("shows the first few recipients of a warning, and the others on request", async () => {
+    const empty = Array.from({ length: 5 }, (_, i) => `u${i}@example.jp`);
+    backend(PRACTICE, plan, undefined, {
+      ...CHECKS,
+      warnings: [finding("empty_field", "会社名", empty, 250)],
+    });
+    show();
+
+    const item = await screen.findByTestId("review-finding");
+    expect(item).toHaveTextContent("差し込み項目「会社名」が空の宛先が 250 件あります。");
+    expect(within(item).getAllByRole("listitem")).toHaveLength(3);
+    const more = within(item).getByRole("button", { name: "ほか 247 件" });
+    expect(more).toHaveAttribute("aria-expanded", "false");
+
+    await fireEvent.click(more);
+    expect(within(item).getAllByRole("listitem")).toHaveLength(5);
+    expect(item).toHaveTextContent("ほか 245 件（表示は先頭の 5 件までです）");
+    await fireEvent.click(within(item).getByRole("button", { name: "たたむ" }));
+    expect(within(item).getAllByRole("listitem")).toHaveLength(3);
+  });
+
+  it("cannot send while a blocker stands, and says why at the top", async () => {
+    const blocked = finding("blocked", "", ["c@other.example"]);
+    backend(PRACTICE, plan, undefined, {
+      ...CHECKS,
+      groups: CHECKS.groups.map((g) => ({ ...g, flagged: g.domain === "other.example" })),
+      blockers: [blocked],
+    });
+    show();
+
+    const blockers = await screen.findByTestId("review-blockers");
+    expect(blockers).toHaveTextContent("送信できません");
+    expect(blockers).toHaveTextContent("送信禁止のドメイン・アドレスにあたる宛先が 1 件あります。");
+    expect(blockers).toHaveTextContent("c@other.example");
+    const [other] = screen.getAllByTestId("review-group");
+    expect(within(other).getByTestId("review-group-note")).toHaveTextContent(
+      "送信禁止に指定された宛先が含まれています。",
+    );
+
+    await fireEvent.click(screen.getByTestId("review-confirm"));
+    expect(screen.getByTestId("review-send")).toBeDisabled();
+    expect(screen.getByTestId("review-blocked-note")).toHaveTextContent("送信できません");
+  });
+
+  it("lists each attachment with its size, who gets it, and a risky one marked", async () => {
+    backend(PRACTICE, plan, undefined, {
+      ...CHECKS,
+      attachments: [
+        {
+          name: "価格表_社外秘.xlsx",
+          size: 2.5 * 1024 * 1024,
+          sha256: "a",
+          recipients: 3,
+          own: false,
+        },
+        { name: "請求書_C001.pdf", size: 120_000, sha256: "b", recipients: 1, own: true },
+      ],
+      warnings: [
+        finding(
+          "risky_attachment",
+          "価格表_社外秘.xlsx",
+          plan.recipients.map((r) => r.address),
+        ),
+      ],
+    });
+    show();
+
+    const files = await screen.findAllByTestId("review-attachment");
+    expect(files).toHaveLength(2);
+    expect(files[0]).toHaveTextContent("価格表_社外秘.xlsx");
+    expect(files[0]).toHaveTextContent("2.5 MB");
+    expect(files[0]).toHaveTextContent("全員（3 人）");
+    expect(within(files[0]).getByTestId("review-attachment-risky")).toHaveTextContent(
+      "取り扱いに注意が必要なファイルです",
+    );
+    expect(files[1]).toHaveTextContent("118 KB");
+    expect(files[1]).toHaveTextContent("1 人");
+    expect(within(files[1]).queryByTestId("review-attachment-risky")).toBeNull();
+  });
+
+  it("says so when nothing is attached", async () => {
+    backend(PRACTICE);
+    show();
+    expect(await screen.findByTestId("review-no-attachments")).toHaveTextContent(
+      "添付ファイルはありません。",
+    );
+    expect(screen.queryByTestId("review-findings")).toBeNull();
+    expect(screen.queryByTestId("review-blockers")).toBeNull();
+  });
+
+  it("holds a send now for the seconds set, but not a send at a chosen time", async () => {
+    backend({ ...PRACTICE, preferences: { ...PRACTICE.preferences, hold_seconds: 60 } });
+    const onsend = show();
+    await fireEvent.click(await screen.findByTestId("review-confirm"));
+    expect(screen.getByTestId("review-hold")).toHaveTextContent(
+      "「送信する」を押してから 60 秒間は、すべて取り消せます（送信保留）。",
+    );
+
+    const before = Date.now();
+    await fireEvent.click(screen.getByTestId("review-send"));
+    const [sent, at, held] = onsend.mock.calls[0];
+    expect(sent).toEqual(plan);
+    expect(held).toBe(true);
+    const wait = Date.parse(at) - before;
+    expect(wait).toBeGreaterThanOrEqual(60_000);
+    expect(wait).toBeLessThan(62_000);
+
+    await fireEvent.click(screen.getByTestId("review-when-later"));
+    expect(screen.queryByTestId("review-hold")).toBeNull();
+    const later = new Date(Date.now() + 2 * 60 * MINUTE);
+    later.setSeconds(0, 0);
+    await fireEvent.input(screen.getByTestId("review-at"), { target: { value: local(later) } });
+    await fireEvent.click(screen.getByTestId("review-send"));
+    expect(onsend).toHaveBeenLastCalledWith(plan, later.toISOString(), false);
   });
 });

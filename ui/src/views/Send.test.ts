@@ -114,9 +114,9 @@ function calls(command: string): unknown[] {
 
 const following: { dispose(): void }[] = [];
 
-/** A run of the plan, started now or at `at`, followed until the test ends. */
-function start(at: string | null) {
-  const run = SendRun.start(plan, at);
+/** A run of the plan, started now or at `at` (the end of a hold if `held`), followed until the test ends. */
+function start(at: string | null, held = false) {
+  const run = SendRun.start(plan, at, held);
   following.push(run);
   return run;
 }
@@ -238,6 +238,89 @@ describe("Send", () => {
     // Launched: its process may not have taken it up yet, but it is sending.
     expect(await screen.findByTestId("send-pause")).toBeInTheDocument();
     expect(screen.getByTestId("send-state")).toHaveTextContent("送信中");
+  });
+
+  describe("in the hold after a send now", () => {
+    const START = new Date(2026, 10, 20, 9, 0, 0);
+    const at = new Date(START.getTime() + 30_000).toISOString();
+
+    // The countdown's clock; timeouts stay real for the waits of the tests.
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+      vi.setSystemTime(START);
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("counts down, and one click takes it all back with nothing sent", async () => {
+      backend({
+        send_plan: () => progress({ state: "scheduled", scheduled_at: at }),
+        cancel_campaign: () => runOf("cancelled"),
+      });
+      const run = start(at, true);
+      render(Send, { run, onhistory: () => {}, onreview: () => {} });
+      await run.ready;
+      await tick();
+
+      expect(calls("send_plan")).toEqual([{ planId: 11, confirmation: { digest: "d1" }, at }]);
+      const countdown = screen.getByTestId("send-hold-countdown");
+      expect(countdown).toHaveTextContent("送信保留中: あと 30 秒で送信を始めます");
+      // Instead of the schedule's words and its controls: the one button that undoes it all.
+      expect(screen.queryByTestId("send-state")).toBeNull();
+      expect(screen.queryByTestId("send-cancel")).toBeNull();
+      expect(screen.queryByTestId("send-resume")).toBeNull();
+
+      vi.advanceTimersByTime(12_000);
+      await tick();
+      expect(countdown).toHaveTextContent("あと 18 秒");
+
+      await fireEvent.click(screen.getByTestId("send-hold-cancel"));
+      // No question first: undoing is one click.
+      expect(screen.queryByRole("dialog")).toBeNull();
+      expect(calls("cancel_campaign")).toEqual([{ campaign: 7 }]);
+      await vi.waitFor(() =>
+        expect(screen.getByTestId("send-hold-cancelled")).toHaveTextContent(
+          "取り消しました。メールは 1 通も送信されていません。",
+        ),
+      );
+      expect(screen.queryByTestId("send-hold-cancel")).toBeNull();
+    });
+
+    it("cancels a send still being started as soon as it is", async () => {
+      let started: (p: SendProgress) => void = () => {};
+      backend({
+        send_plan: () => new Promise((resolve) => (started = resolve)),
+        cancel_campaign: () => runOf("cancelled"),
+      });
+      const run = start(at, true);
+      render(Send, { run, onhistory: () => {}, onreview: () => {} });
+      await vi.waitFor(() => expect(calls("send_plan")).toHaveLength(1));
+
+      await fireEvent.click(screen.getByTestId("send-hold-cancel"));
+      expect(screen.getByTestId("send-hold-cancel")).toHaveTextContent("取り消しています…");
+      expect(calls("cancel_campaign")).toEqual([]);
+      started(progress({ state: "scheduled", scheduled_at: at }));
+      await vi.waitFor(() => expect(calls("cancel_campaign")).toEqual([{ campaign: 7 }]));
+      expect(await screen.findByTestId("send-hold-cancelled")).toBeInTheDocument();
+    });
+
+    it("starts by itself when the countdown ends", async () => {
+      backend({ send_plan: () => progress({ state: "scheduled", scheduled_at: at }) });
+      const run = start(at, true);
+      render(Send, { run, onhistory: () => {}, onreview: () => {} });
+      await run.ready;
+
+      vi.advanceTimersByTime(31_000);
+      await tick();
+      expect(screen.getByTestId("send-hold-countdown")).toHaveTextContent(
+        "まもなく送信を始めます…",
+      );
+      await play("send-progress", progress({ sent: 1, queued: 3 }));
+      expect(screen.queryByTestId("send-hold")).toBeNull();
+      expect(screen.getByTestId("send-state")).toHaveTextContent("送信中");
+      expect(screen.getByTestId("send-progress")).toHaveAttribute("value", "1");
+    });
   });
 
   it("pauses, resumes, and cancels only after saying nothing more will be sent", async () => {

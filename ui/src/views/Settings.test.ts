@@ -54,7 +54,7 @@ function backend(
 ) {
   const state: { accounts: Account[]; preferences: Preferences } = {
     accounts: [...accounts],
-    preferences: { large_message_mb: 10, account, own_domains: [], blocked: [] },
+    preferences: { large_message_mb: 10, account, own_domains: [], blocked: [], hold_seconds: 60 },
   };
   const settings = (): SettingsData => ({
     accounts: [...state.accounts].sort((a, b) => a.name.localeCompare(b.name)),
@@ -122,7 +122,47 @@ describe("Settings", () => {
 
     await waitFor(() =>
       expect(calls("set_preferences")).toEqual([
-        { preferences: { large_message_mb: 25, account: null, own_domains: [], blocked: [] } },
+        {
+          preferences: {
+            large_message_mb: 25,
+            account: null,
+            own_domains: [],
+            blocked: [],
+            hold_seconds: 60,
+          },
+        },
+      ]),
+    );
+    expect(await screen.findByText("設定を保存しました。")).toBeInTheDocument();
+  });
+
+  it("keeps the hold after confirming, from none up to ten minutes", async () => {
+    backend([], null);
+    render(Settings);
+    const hold = screen.getByTestId("settings-hold");
+    await waitFor(() => expect(hold).toHaveValue(60));
+    expect(screen.getByText(/0 にするとすぐ送信します/)).toBeInTheDocument();
+    const save = screen.getByTestId("settings-save-preferences");
+
+    for (const wrong of ["601", "-1", "2.5", ""]) {
+      await fireEvent.input(hold, { target: { value: wrong } });
+      expect(save, wrong).toBeDisabled();
+    }
+    await fireEvent.input(hold, { target: { value: "0" } });
+    expect(save).toBeEnabled();
+    await fireEvent.click(save);
+
+    await waitFor(() =>
+      expect(calls("set_preferences")).toEqual([
+        {
+          preferences: {
+            large_message_mb: 10,
+            account: null,
+            own_domains: [],
+            blocked: [],
+            hold_seconds: 0,
+          },
+        },
       ]),
     );
     expect(await screen.findByText("設定を保存しました。")).toBeInTheDocument();
@@ -164,6 +204,7 @@ describe("Settings", () => {
             account: "事務局",
             own_domains: ["office.co.jp", "office.jp"],
             blocked: ["rival.co.jp", "ceo@partner.jp"],
+            hold_seconds: 60,
           },
         },
       ]),
@@ -237,7 +278,15 @@ describe("Settings", () => {
     await fireEvent.click(practice);
     await waitFor(() =>
       expect(calls("set_preferences")).toEqual([
-        { preferences: { large_message_mb: 10, account: null, own_domains: [], blocked: [] } },
+        {
+          preferences: {
+            large_message_mb: 10,
+            account: null,
+            own_domains: [],
+            blocked: [],
+            hold_seconds: 60,
+          },
+        },
       ]),
     );
     expect(practice).toBeChecked();
@@ -245,7 +294,13 @@ describe("Settings", () => {
     await fireEvent.click(office);
     await waitFor(() => expect(calls("set_preferences")).toHaveLength(2));
     expect(calls("set_preferences")[1]).toEqual({
-      preferences: { large_message_mb: 10, account: "事務局", own_domains: [], blocked: [] },
+      preferences: {
+        large_message_mb: 10,
+        account: "事務局",
+        own_domains: [],
+        blocked: [],
+        hold_seconds: 60,
+      },
     });
     expect(office).toBeChecked();
   });

@@ -59,6 +59,11 @@ export class SendRun {
   progress: SendProgress = $state.raw(blank(0, 0, 0));
   /** When a scheduled run starts, if known: a status read back does not carry it. */
   scheduledAt: string | null = $state(null);
+  /**
+   * Scheduled not for a time the user chose but for the hold (送信保留) after a send now: the
+   * moment in which one click still takes the whole send back.
+   */
+  held = false;
   error: IpcError | null = $state(null);
   /** A pause or cancel that the process sending the run has yet to act on. */
   requested: "pause" | "cancel" | null = $state(null);
@@ -97,12 +102,13 @@ export class SendRun {
     );
   }
 
-  /** Starts a confirmed plan now, or at `at` (RFC 3339). */
-  static start(plan: Plan, at: string | null): SendRun {
+  /** Starts a confirmed plan now, or at `at` (RFC 3339); `held`: `at` is the end of a hold. */
+  static start(plan: Plan, at: string | null, held = false): SendRun {
     const run = new SendRun(blank(plan.campaign_id, plan.id, plan.recipients.length), plan.id, () =>
       sendPlan(plan.id, { digest: plan.digest }, at),
     );
     run.scheduledAt = at;
+    run.held = held;
     return run;
   }
 
@@ -119,6 +125,12 @@ export class SendRun {
     return (state === null && this.error === null) || (state === "sending" && !this.stalled);
   }
 
+  /** In its hold: starting, or waiting for the hold to end; nothing has been sent. */
+  get holding(): boolean {
+    const state = this.progress.state;
+    return this.held && this.error === null && (state === null || state === "scheduled");
+  }
+
   /**
    * Whether those it did not reach may be sent to again: only a run at rest (a sending one
    * picks up its deferred recipients by itself), and not one the user cancelled.
@@ -132,8 +144,11 @@ export class SendRun {
     return this.#request("pause");
   }
 
-  cancel(): Promise<void> {
-    return this.#request("cancel");
+  async cancel(): Promise<void> {
+    // Asked for while the plan is still being started (a hold can be cancelled at once): the
+    // run has to exist first. One that could not be started has nothing to cancel.
+    await this.ready;
+    if (this.progress.state !== null) await this.#request("cancel");
   }
 
   /** Continues a paused or stopped run, or starts a scheduled one now. */

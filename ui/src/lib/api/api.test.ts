@@ -19,7 +19,7 @@ const { cancelImport, defaultImportOptions, importContacts, saveProblemRows } =
   await import("./import");
 const contacts = await import("./contacts");
 const { listContacts, listLists } = contacts;
-const { previewPlan, reviewCampaign } = await import("./review");
+const { checkPlan, previewPlan, reviewCampaign } = await import("./review");
 const send = await import("./send");
 const settings = await import("./settings");
 const { toIpcError } = await import("./ipc");
@@ -149,6 +149,7 @@ describe("api wrappers", () => {
     ["problem_recipients", () => send.problemRecipients(4), { campaign: 4 }],
     ["undecided_runs", () => send.undecidedRuns(), undefined],
     ["preview_plan", () => previewPlan(3, null), { planId: 3, address: null }],
+    ["check_plan", () => checkPlan(3), { planId: 3 }],
     ["list_campaigns", () => listCampaigns(), undefined],
     ["campaign_deliveries", () => campaignDeliveries(4), { campaign: 4 }],
     ["get_settings", () => settings.getSettings(), undefined],
@@ -161,6 +162,7 @@ describe("api wrappers", () => {
           account: null,
           own_domains: ["office.jp"],
           blocked: [],
+          hold_seconds: 60,
         }),
       {
         preferences: {
@@ -168,6 +170,7 @@ describe("api wrappers", () => {
           account: null,
           own_domains: ["office.jp"],
           blocked: [],
+          hold_seconds: 60,
         },
       },
     ],

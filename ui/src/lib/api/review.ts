@@ -1,5 +1,6 @@
 import type { MailPreview } from "../bindings/MailPreview";
 import type { Plan } from "../bindings/Plan";
+import type { Preflight } from "../bindings/Preflight";
 import { call } from "./ipc";
 
 /** Freezes the campaign into a send plan that the user then confirms. */
@@ -10,4 +11,12 @@ export function reviewCampaign(campaign: number): Promise<Plan> {
 /** One recipient's mail of the plan exactly as it will be sent; `null`: the first recipient. */
 export function previewPlan(planId: number, address: string | null): Promise<MailPreview> {
   return call("preview_plan", { planId, address });
+}
+
+/**
+ * What is unusual about a reviewed plan: its recipients by domain (unusual ones first), its
+ * files and who gets each, the warnings, and the blockers that make it impossible to send.
+ */
+export function checkPlan(planId: number): Promise<Preflight> {
+  return call("check_plan", { planId });
 }

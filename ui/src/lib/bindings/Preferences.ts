@@ -17,4 +17,9 @@ own_domains: Array<string>,
 /**
  * Domains and addresses never to be mailed: a plan with one of them cannot be sent.
  */
-blocked: Array<string>, };
+blocked: Array<string>, 
+/**
+ * After the user confirms, sending waits this long (送信保留), and one click cancels it
+ * all with nothing sent; 0: no wait.
+ */
+hold_seconds: number, };

@@ -420,12 +420,58 @@ export const en: Messages = {
     excluded: "{count, number} suppressed addresses are left out.",
     digest: "Check number",
     digestHint: "This number changes whenever the content or the recipients change.",
-    domains: "Recipients per domain",
     recipients: "Recipients",
     colAddress: "Address",
     colName: "Name",
-    colDomain: "Domain",
-    colCount: "Count",
+    checking: "Checking the recipients and attachments…",
+    groups: "Recipient domains",
+    groupsLead:
+      "Sending to {count, plural, one {# domain} other {# domains}}, the ones to watch first. Please check that you know every domain.",
+    badges: {
+      flagged: "Check",
+      external: "External",
+      new: "First time",
+      freeMail: "Free mail",
+      mobile: "Mobile",
+    },
+    notes: {
+      typo: "Did you mean {intended}?",
+      lookalike: "Looks like {similar}. Please check it is not a typing mistake.",
+      blocked: "Includes recipients you have blocked.",
+    },
+    attachments: "Attachments",
+    noAttachments: "No files are attached.",
+    everyone: "Everyone ({count, number})",
+    someone: "{count, plural, one {# recipient} other {# recipients}}",
+    risky: "This file needs care. Please check that it may go to this recipient.",
+    findingsTitle: "Please check",
+    findings: {
+      typo_domain:
+        "A domain may be mistyped: {detail} ({count, plural, one {# recipient} other {# recipients}})",
+      lookalike_domain:
+        "Two very similar domains: {detail} ({count, plural, one {# recipient} other {# recipients}}). Please check for a typing mistake.",
+      empty_field:
+        "The merge field “{detail}” is empty for {count, plural, one {# recipient} other {# recipients}}. That part is sent empty.",
+      file_name_mismatch:
+        "{count, plural, one {# own file does} other {# own files do}} not mention the recipient in the file name. Please check none is someone else's.",
+      shared_own_file:
+        "The own file “{detail}” goes to {count, plural, one {# recipient} other {# recipients}} alike.",
+      no_file:
+        "No own file was found for {count, plural, one {# recipient} other {# recipients}}. They get the mail without one.",
+      attachment_mentioned: "The text says “{detail}”, but no file is attached.",
+      risky_attachment:
+        "“{detail}” is a file that needs care. It goes to {count, plural, one {# recipient} other {# recipients}}.",
+      bulk_sender_rules:
+        "{count, number} mails go to Gmail and Outlook.com in one day. Over 5,000 a day, they may be refused without an unsubscribe address.",
+      blocked:
+        "{count, plural, one {# recipient is} other {# recipients are}} blocked. Remove them from the list, or review “Domains and addresses never to mail” in Settings.",
+    },
+    more: "{count, number} more",
+    fewer: "Show fewer",
+    unlisted: "{count, number} more (only the first {listed, number} are listed)",
+    blockedTitle: "This mail cannot be sent",
+    blockedNote:
+      "Some recipients are blocked, so this mail cannot be sent. The reason is at the top of the page.",
     modePractice:
       "Practice mode: nothing leaves this PC. The mail is saved in the practice mailbox.",
     modeSmtp: "The mail will really be sent through the account “{name}” ({host}).",
@@ -442,6 +488,7 @@ export const en: Messages = {
     send: "Send",
     schedule: "Schedule for this time",
     busy: "Another mail is being sent. Please wait until it has finished.",
+    hold: "For {seconds, number} seconds after you press Send, you can still cancel it all (send hold).",
   },
   send: {
     title: "Send",
@@ -508,6 +555,14 @@ export const en: Messages = {
     checkProblems: "For recipients that did not get the mail, see the reason in the list below.",
     toHistory: "Open History",
     backToReview: "Back to Review",
+    hold: {
+      countdown: "Send hold: sending starts in {seconds, plural, one {# second} other {# seconds}}",
+      starting: "Sending starts in a moment…",
+      hint: "Until then, “Cancel it all” takes the send back with nothing sent.",
+      cancel: "Cancel it all",
+      cancelling: "Cancelling…",
+      cancelled: "Cancelled. Not a single mail was sent.",
+    },
   },
   progress: {
     eta: "About {time} left",
@@ -650,6 +705,9 @@ export const en: Messages = {
     largeMessage: "Warn about large mail (MB)",
     largeMessageHint:
       "A mail larger than this is pointed out before the review. Many mail servers refuse mail over 10 MB.",
+    hold: "Send hold (seconds)",
+    holdHint:
+      "How long to wait after you press Send before sending starts. Until then, one click cancels it all. 0 sends at once (0–{max, number} seconds).",
     recipients: "Checking recipients",
     recipientsLead: "Enter one per line in both lists.",
     ownDomains: "Your own domains",

@@ -420,12 +420,56 @@ export const ja = {
     excluded: "配信停止のアドレス {count, number} 件は宛先から除いています。",
     digest: "確認番号",
     digestHint: "内容や宛先が変わると、この番号も変わります。",
-    domains: "ドメインごとの件数",
     recipients: "宛先一覧",
     colAddress: "メールアドレス",
     colName: "お名前",
-    colDomain: "ドメイン",
-    colCount: "件数",
+    checking: "宛先と添付ファイルを確かめています…",
+    groups: "宛先のドメイン",
+    groupsLead:
+      "{count, number} のドメインに送ります。気をつけたいドメインから順に並べています。見覚えのないドメインがないか確かめてください。",
+    badges: {
+      flagged: "要確認",
+      external: "社外",
+      new: "初めての送信先",
+      freeMail: "フリーメール",
+      mobile: "携帯",
+    },
+    notes: {
+      typo: "{intended} の打ち間違いではありませんか？",
+      lookalike: "{similar} に似ています。打ち間違いではないか確かめてください。",
+      blocked: "送信禁止に指定された宛先が含まれています。",
+    },
+    attachments: "添付ファイル",
+    noAttachments: "添付ファイルはありません。",
+    everyone: "全員（{count, number} 人）",
+    someone: "{count, number} 人",
+    risky: "取り扱いに注意が必要なファイルです。この宛先に送ってよいか確かめてください。",
+    findingsTitle: "確認してほしいこと",
+    findings: {
+      typo_domain: "ドメインの打ち間違いかもしれません: {detail}（{count, number} 件）",
+      lookalike_domain:
+        "よく似たドメインが混ざっています: {detail}（{count, number} 件）。打ち間違いではないか確かめてください。",
+      empty_field:
+        "差し込み項目「{detail}」が空の宛先が {count, number} 件あります。その部分は空のまま送られます。",
+      file_name_mismatch:
+        "宛先ごとのファイルのうち {count, number} 件は、ファイル名に宛先の情報が見当たりません。別の方のファイルではないか確かめてください。",
+      shared_own_file:
+        "宛先ごとのファイル「{detail}」が、{count, number} 件の宛先に同じものとして送られます。",
+      no_file:
+        "{count, number} 件の宛先には、宛先ごとのファイルが見つかりませんでした。この方々には付けずに送ります。",
+      attachment_mentioned: "本文に「{detail}」とありますが、ファイルは添付されていません。",
+      risky_attachment:
+        "「{detail}」は取り扱いに注意が必要なファイルです。{count, number} 件の宛先に送られます。",
+      bulk_sender_rules:
+        "Gmail・Outlook.com あてに 1 日で {count, number} 通を送ります。1 日 5,000 通を超えるときは、配信停止の受付アドレスがないと受け取りを断られることがあります。",
+      blocked:
+        "送信禁止のドメイン・アドレスにあたる宛先が {count, number} 件あります。宛先リストから外すか、設定の「送信禁止のドメイン・アドレス」を見直してください。",
+    },
+    more: "ほか {count, number} 件",
+    fewer: "たたむ",
+    unlisted: "ほか {count, number} 件（表示は先頭の {listed, number} 件までです）",
+    blockedTitle: "送信できません",
+    blockedNote: "送信できない宛先があるため、送信できません。理由はページの先頭にあります。",
     modePractice:
       "練習モードで送信します。メールはこの PC の外には出ず、練習用メールボックスに保存されます。",
     modeSmtp: "アカウント「{name}」（{host}）を使って、実際に送信します。",
@@ -442,6 +486,7 @@ export const ja = {
     send: "送信する",
     schedule: "この日時で予約する",
     busy: "別のメールを送信中です。終わるまでお待ちください。",
+    hold: "「送信する」を押してから {seconds, number} 秒間は、すべて取り消せます（送信保留）。",
   },
   send: {
     title: "送信",
@@ -507,6 +552,14 @@ export const ja = {
     checkProblems: "送信できなかった宛先は、下の一覧で理由を確かめてください。",
     toHistory: "履歴を見る",
     backToReview: "確認画面に戻る",
+    hold: {
+      countdown: "送信保留中: あと {seconds, number} 秒で送信を始めます",
+      starting: "まもなく送信を始めます…",
+      hint: "いまなら「すべて取り消す」で、1 通も送らずに取り消せます。",
+      cancel: "すべて取り消す",
+      cancelling: "取り消しています…",
+      cancelled: "取り消しました。メールは 1 通も送信されていません。",
+    },
   },
   progress: {
     eta: "残り約 {time}",
@@ -650,6 +703,9 @@ export const ja = {
     largeMessage: "大きなメールの警告（MB）",
     largeMessageHint:
       "1 通のメールがこの大きさを超えると、確認へ進む前にお知らせします。多くのメールサーバーは 10 MB を超えるメールを受け取りません。",
+    hold: "送信保留（秒）",
+    holdHint:
+      "「送信する」を押してから送り始めるまでの待ち時間です。この間なら、ワンクリックですべて取り消せます。0 にするとすぐ送信します（0〜{max, number} 秒）。",
     recipients: "宛先の確認",
     recipientsLead: "どちらも 1 行に 1 つずつ入力してください。",
     ownDomains: "自社のドメイン",

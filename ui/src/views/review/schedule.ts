@@ -22,3 +22,17 @@ export function localInput(time: number): string {
     `T${pad(date.getHours())}:${pad(date.getMinutes())}`
   );
 }
+
+/**
+ * When a confirmed send starts: at the chosen time; or, sent now, after the hold (送信保留)
+ * when there is one — a start a moment ahead, which one click can still cancel with nothing
+ * sent. `held` tells the Send view which of the two a scheduled run is.
+ */
+export function launchOf(
+  at: string | null,
+  holdSeconds: number,
+  now: number,
+): { at: string | null; held: boolean } {
+  if (at !== null || holdSeconds <= 0) return { at, held: false };
+  return { at: new Date(now + holdSeconds * 1000).toISOString(), held: true };
+}
