@@ -145,6 +145,30 @@ async fn refuses_without_a_digest_with_a_wrong_one_and_after_the_list_changed() 
         run(&ws, &plan, &wrong, &outbox).await,
         Err(Error::WrongDigest)
     ));
+    // The digest alone is not a confirmation: each domain, each file and the count are.
+    let digest_only = Confirmation::digest(plan.digest.clone());
+    assert!(matches!(
+        run(&ws, &plan, &digest_only, &outbox).await,
+        Err(Error::NotAcknowledged(_))
+    ));
+    let mut one_domain_short = confirm(&plan);
+    one_domain_short.domains.as_mut().unwrap().pop();
+    assert!(matches!(
+        run(&ws, &plan, &one_domain_short, &outbox).await,
+        Err(Error::NotAcknowledged(_))
+    ));
+    let miscounted = Confirmation {
+        count: Some(2),
+        ..confirm(&plan)
+    };
+    assert!(matches!(
+        run(&ws, &plan, &miscounted, &outbox).await,
+        Err(Error::WrongCount {
+            typed: Some(2),
+            count: 3
+        })
+    ));
+
     let more = ws.file("more.csv", "email,name\ntanaka@example.org,田中 次郎\n");
     ws.import(&more, "顧客");
     assert!(matches!(

@@ -55,6 +55,7 @@ impl Confirmation {
 /// exactly what the plan froze.
 pub fn check(conn: &rusqlite::Connection, plan: &Plan, confirmation: &Confirmation) -> Result<()> {
     names(plan, confirmation)?;
+    acknowledged(plan, confirmation)?;
     if plan::current_digest(conn, plan.snapshot.campaign_id)? != plan.digest {
         return Err(Error::PlanChanged);
     }

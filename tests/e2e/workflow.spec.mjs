@@ -4,7 +4,8 @@
 // preview it as two recipients, confirm, send, history, then the mail as written to the
 // practice mailbox, with nothing sent to the SMTP peer. Then the same with SMTP settings,
 // each recipient's own invoice found by 顧客ID and a test send to the user's own address,
-// and the mail as the SMTP peer received it; each review shows the recipients' domains. Then a
+// and the mail as the SMTP peer received it. Each review shows the recipients' domains and the
+// files, and sends only once each of them is ticked by itself and the count is typed. Then a
 // third campaign with a hold, taken back within it with one click: nothing reaches the peer,
 // not even after the hold's end. Last, an office workbook through the
 // import wizard (a cover sheet, a title block, a header the app cannot guess and a column
@@ -33,6 +34,7 @@
 //   editor-bold
 //   compose-* review-* send-* settings-* history-*  the later steps
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -287,7 +289,7 @@ function campaignSteps(c) {
     step('compose files: each recipient gets their own invoice, and who has none is shown', async () => {
       const folder = path.join(runDir, '請求書');
       fs.mkdirSync(folder, { recursive: true });
-      for (const id of c.invoices) fs.writeFileSync(path.join(folder, `${id}.pdf`), `%PDF-1.7 ${id}`);
+      for (const id of c.invoices) fs.writeFileSync(path.join(folder, `${id}.pdf`), invoice(id));
       // A whole path typed as the file name sets the folder too.
       await fill('compose-each-pattern', path.join(folder, '{{顧客ID}}.pdf'));
       await browser.waitUntil(async () => (await browser.$$(byId('compose-own-file')).length) === 3, {
@@ -348,7 +350,7 @@ function campaignSteps(c) {
 
   const mode = c.practice ? 'practice mode' : 'the mail server';
   step(`${c.label}review: ${mode}, every recipient listed, sending only after confirming`, async () => {
-    await waitForText('review-count', count);
+    await waitForText('review-total', count);
     assert.equal(await browser.$$(byId('review-recipient')).length, c.recipients.length);
     const practice = await $id('review-mode').getAttribute('data-practice');
     assert.equal(practice, String(c.practice), `review-mode must announce ${mode}`);
@@ -369,7 +371,26 @@ function campaignSteps(c) {
       assert.equal(text.includes('初めての送信先'), fresh, `${domain} marked new: ${text}`);
     }
 
-    await click('review-confirm');
+    // Point and call: every domain and every file has a checkbox of its own, named after the
+    // domain or the file's sha256, and nothing ticks them all at once.
+    const files = (c.invoices ?? []).map((id) => sha256(invoice(id)));
+    const ticks = await browser
+      .$$('[data-testid^="review-group-check-"], [data-testid^="review-file-check-"]')
+      .map((box) => box.getAttribute('data-testid'));
+    assert.deepEqual(
+      [...ticks].sort(),
+      [...domains.map((d) => `review-group-check-${d}`), ...files.map((f) => `review-file-check-${f}`)].sort(),
+      'one checkbox per domain and per file',
+    );
+    for (const id of ticks) {
+      assert.equal(await send.isEnabled(), false, `review-send enabled before ${id} was ticked`);
+      await click(id);
+      assert.equal(await $id(id).isSelected(), true, `${id} ticked`);
+    }
+    const attached = files.length > 0 ? ` ・ 添付ファイル ${files.length} / ${files.length}` : '';
+    await waitForText('review-acks', new RegExp(`^ドメイン ${domains.length} / ${domains.length}${attached} を確認しました$`));
+    assert.equal(await send.isEnabled(), false, 'review-send must wait for the count typed');
+    await fill('review-count', c.recipients.length);
     await send.waitForEnabled();
   });
 
@@ -638,11 +659,20 @@ async function checkMails(files, c) {
     assert.ok(mail.html.includes('<strong>本文</strong>'), `${name}: the bold body kept`);
     assert.ok(mail.text?.includes(`${recipient.name} 様`), `${name}: a text part, merged too`);
     const files = mail.attachments.map((a) => [a.filename, a.content.toString()]);
-    const own = c.invoices?.includes(recipient.id) ? [[`${recipient.id}.pdf`, `%PDF-1.7 ${recipient.id}`]] : [];
+    const own = c.invoices?.includes(recipient.id) ? [[`${recipient.id}.pdf`, invoice(recipient.id)]] : [];
     assert.deepEqual(files, own, `${name}: exactly the recipient's own file`);
   }
   assert.deepEqual([...to.values()].sort(), c.recipients.map((r) => r.email).sort());
   return to;
+}
+
+/** The bytes of a recipient's own invoice, by 顧客ID. */
+function invoice(id) {
+  return `%PDF-1.7 ${id}`;
+}
+
+function sha256(text) {
+  return crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** What the SMTP peer received: NNNNNN.eml and .json per mail, and any mail still arriving. */

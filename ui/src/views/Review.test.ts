@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Confirmation } from "../lib/bindings/Confirmation";
 import type { Finding } from "../lib/bindings/Finding";
 import type { Plan } from "../lib/bindings/Plan";
 import type { Preflight } from "../lib/bindings/Preflight";
@@ -102,6 +103,23 @@ const CHECKS: Preflight = {
   finish_at: "2026-11-20T09:00:03Z",
 };
 
+/** The same, with a file for everyone and one recipient's own file. */
+const FILES: Preflight = {
+  ...CHECKS,
+  attachments: [
+    { name: "ご案内.pdf", size: 120_000, sha256: "sha-shared", recipients: 3, own: false },
+    { name: "請求書_C001.pdf", size: 80_000, sha256: "sha-own", recipients: 1, own: true },
+  ],
+};
+
+/** What a send of `plan` carries once everything of CHECKS is ticked and the count typed. */
+const CONFIRMED: Confirmation = {
+  digest: plan.digest,
+  domains: ["other.example", "example.jp"],
+  attachments: [],
+  count: 3,
+};
+
 const MINUTE = 60_000;
 
 function backend(
@@ -138,6 +156,22 @@ function show(onsend = vi.fn()) {
   return onsend;
 }
 
+/** The checkbox of every domain group and every file drawn, in the page's order. */
+function ticks(): HTMLInputElement[] {
+  return screen.queryAllByTestId(/^review-(group|file)-check-/) as HTMLInputElement[];
+}
+
+async function typeCount(value: string) {
+  await fireEvent.input(screen.getByTestId("review-count"), { target: { value } });
+}
+
+/** Points at every domain and file one by one and types the count, once the checks are in. */
+async function acknowledge() {
+  await screen.findByTestId("review-groups");
+  for (const box of ticks()) await fireEvent.click(box);
+  await typeCount(String(plan.recipients.length));
+}
+
 // jsdom lays nothing out; the virtual lists need a size to know how many rows fit.
 const sizes = ["offsetHeight", "offsetWidth"] as const;
 beforeAll(() => {
@@ -154,33 +188,129 @@ describe("Review", () => {
     core.invoke.mockReset();
   });
 
-  it("keeps the send button disabled until every recipient is confirmed", async () => {
+  it("shows the plan: recipients, digest, mode and the first mail", async () => {
     backend(PRACTICE);
-    const onsend = vi.fn();
-    render(Review, { campaign: 7, busy: false, onsend, oncompose: () => {} });
+    show();
 
     expect(await screen.findAllByTestId("review-recipient")).toHaveLength(3);
     expect(core.invoke).toHaveBeenCalledWith("review_campaign", { campaign: 7 });
-    expect(screen.getByTestId("review-count")).toHaveTextContent("3");
+    expect(screen.getByTestId("review-total")).toHaveTextContent("3");
     expect(screen.getByTestId("review-digest")).toHaveAttribute("title", plan.digest);
     expect(screen.getByText(/練習モード/)).toBeInTheDocument();
     const preview = await screen.findByTitle("メールのプレビュー");
     expect(preview).toHaveAttribute("sandbox", "");
     expect(preview).toHaveAttribute("srcdoc", MAIL.html);
     expect(core.invoke).toHaveBeenCalledWith("preview_plan", { planId: plan.id, address: null });
+  });
 
+  it("sends only once every domain and file is ticked and the count typed", async () => {
+    backend(PRACTICE, plan, undefined, FILES);
+    const onsend = show();
+    await screen.findByTestId("review-groups");
     const send = screen.getByTestId("review-send");
-    expect(send).toBeDisabled();
+    const acks = screen.getByTestId("review-acks");
+    const missing = () => screen.getByTestId("review-missing");
+    expect(acks).toHaveTextContent("ドメイン 0 / 2 ・ 添付ファイル 0 / 2 を確認しました");
+    expect(missing()).toHaveTextContent("あと 2 つのドメインの確認が必要です。");
+    expect(missing()).toHaveTextContent("あと 2 つの添付ファイルの確認が必要です。");
+    expect(missing()).toHaveTextContent("宛先の数の入力が必要です。");
+    expect(send).toHaveAttribute("aria-describedby", missing().id);
+    expect(screen.getByText("送信する宛先の数を入力してください（3 件）")).toBeInTheDocument();
+
+    // One checkbox per row and nothing else to tick: no way to tick them all at once.
+    const boxes = ticks();
+    expect(screen.getAllByRole("checkbox")).toEqual(boxes);
+    expect(boxes.map((box) => box.dataset.testid)).toEqual([
+      "review-group-check-other.example",
+      "review-group-check-example.jp",
+      "review-file-check-sha-shared",
+      "review-file-check-sha-own",
+    ]);
+    expect(boxes[0]).toHaveAccessibleName("other.example を確認した");
+    expect(boxes[2]).toHaveAccessibleName("ご案内.pdf を確認した");
+
+    await typeCount("3");
+    for (const box of boxes.slice(0, -1)) {
+      await fireEvent.click(box);
+      expect(send).toBeDisabled();
+    }
+    expect(acks).toHaveTextContent("ドメイン 2 / 2 ・ 添付ファイル 1 / 2 を確認しました");
+    expect(missing()).toHaveTextContent(/^あと 1 つの添付ファイルの確認が必要です。$/);
     await fireEvent.click(send);
     expect(onsend).not.toHaveBeenCalled();
 
-    await fireEvent.click(screen.getByTestId("review-confirm"));
+    await fireEvent.click(boxes[3]);
+    expect(send).toBeEnabled();
+    expect(screen.queryByTestId("review-missing")).toBeNull();
+    expect(send).not.toHaveAttribute("aria-describedby");
+    await fireEvent.click(send);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(
+      plan,
+      { ...CONFIRMED, attachments: ["sha-shared", "sha-own"] },
+      null,
+      false,
+    );
+
+    // Unticking one takes it back.
+    await fireEvent.click(boxes[1]);
+    expect(send).toBeDisabled();
+    expect(missing()).toHaveTextContent("あと 1 つのドメインの確認が必要です。");
+  });
+
+  it("takes the count in full-width digits, and no other number than the recipients'", async () => {
+    backend(PRACTICE);
+    const onsend = show();
+    await screen.findByTestId("review-groups");
+    for (const box of ticks()) await fireEvent.click(box);
+    const send = screen.getByTestId("review-send");
+    const count = screen.getByTestId("review-count");
+
+    for (const wrong of ["4", "2", "3件", "three"]) {
+      await typeCount(wrong);
+      expect(send).toBeDisabled();
+      expect(count).toHaveAttribute("aria-invalid", "true");
+      expect(screen.getByTestId("review-missing")).toHaveTextContent(
+        "入力した数が宛先の数と合いません。",
+      );
+    }
+    await typeCount("３");
+    expect(count).toHaveAttribute("aria-invalid", "false");
     expect(send).toBeEnabled();
     await fireEvent.click(send);
-    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, null, false);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, CONFIRMED, null, false);
+  });
 
-    await fireEvent.click(screen.getByTestId("review-confirm"));
-    expect(send).toBeDisabled();
+  it("starts over, nothing ticked, when the plan is reviewed again", async () => {
+    backend(PRACTICE);
+    const first = render(Review, {
+      campaign: 7,
+      busy: false,
+      onsend: vi.fn(),
+      oncompose: () => {},
+    });
+    await acknowledge();
+    expect(screen.getByTestId("review-send")).toBeEnabled();
+    first.unmount();
+
+    // As after a send refused because the list changed: a new plan, everything to check anew.
+    const again = { ...plan, id: 12, digest: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c" };
+    backend(PRACTICE, again);
+    const onsend = show();
+    await screen.findByTestId("review-groups");
+    expect(ticks()).toHaveLength(2);
+    for (const box of ticks()) expect(box).not.toBeChecked();
+    expect(screen.getByTestId("review-count")).toHaveValue("");
+    expect(screen.getByTestId("review-acks")).toHaveTextContent("ドメイン 0 / 2 を確認しました");
+    expect(screen.getByTestId("review-send")).toBeDisabled();
+
+    await acknowledge();
+    await fireEvent.click(screen.getByTestId("review-send"));
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(
+      again,
+      { ...CONFIRMED, digest: again.digest },
+      null,
+      false,
+    );
   });
 
   it("says how many suppressed members the plan leaves out", async () => {
@@ -193,9 +323,8 @@ describe("Review", () => {
 
   it("sends at a chosen time, and only at one still to come", async () => {
     backend(PRACTICE);
-    const onsend = vi.fn();
-    render(Review, { campaign: 7, busy: false, onsend, oncompose: () => {} });
-    await fireEvent.click(await screen.findByTestId("review-confirm"));
+    const onsend = show();
+    await acknowledge();
     const send = screen.getByTestId("review-send");
     expect(send).toHaveTextContent("送信する");
 
@@ -214,11 +343,11 @@ describe("Review", () => {
     await fireEvent.input(at, { target: { value: local(later) } });
     expect(screen.queryByTestId("review-at-problem")).toBeNull();
     await fireEvent.click(send);
-    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, later.toISOString(), false);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, CONFIRMED, later.toISOString(), false);
 
     await fireEvent.click(screen.getByTestId("review-when-now"));
     await fireEvent.click(send);
-    expect(onsend).toHaveBeenLastCalledWith(plan, null, false);
+    expect(onsend).toHaveBeenLastCalledWith(plan, CONFIRMED, null, false);
   });
 
   it("estimates how long sending takes and when it ends", async () => {
@@ -256,7 +385,7 @@ describe("Review", () => {
   it("does not allow a second send while one is running", async () => {
     backend(PRACTICE);
     render(Review, { campaign: 7, busy: true, onsend: () => {}, oncompose: () => {} });
-    await fireEvent.click(await screen.findByTestId("review-confirm"));
+    await acknowledge();
     expect(screen.getByTestId("review-send")).toBeDisabled();
   });
 });
@@ -350,8 +479,9 @@ describe("Review checks", () => {
       "ドメインの打ち間違いかもしれません: gmial.com → gmail.com（1 件）",
     );
     expect(findings[0]).toHaveTextContent("mori@gmial.com");
-    // A warning asks for a look; it does not stop the send.
-    await fireEvent.click(screen.getByTestId("review-confirm"));
+    // A warning asks for a look; it does not stop the send. A typo's domain is ticked like any.
+    expect(within(typoRow).getByTestId("review-group-check-gmial.com")).not.toBeChecked();
+    await acknowledge();
     expect(screen.getByTestId("review-send")).toBeEnabled();
   });
 
@@ -367,6 +497,11 @@ describe("Review checks", () => {
     expect(drawn.length).toBeGreaterThan(0);
     expect(drawn.length).toBeLessThan(50);
     expect(list).toHaveTextContent("d0.example");
+    // Each drawn row has its own checkbox, and the count covers those not drawn too.
+    await fireEvent.click(within(drawn[0]).getByTestId("review-group-check-d0.example"));
+    expect(screen.getByTestId("review-acks")).toHaveTextContent(
+      "ドメイン 1 / 5,000 を確認しました",
+    );
   });
 
   it("shows the first few recipients of a warning, and the others on request", async () => {
@@ -408,9 +543,11 @@ describe("Review checks", () => {
       "送信禁止に指定された宛先が含まれています。",
     );
 
-    await fireEvent.click(screen.getByTestId("review-confirm"));
+    await acknowledge();
     expect(screen.getByTestId("review-send")).toBeDisabled();
     expect(screen.getByTestId("review-blocked-note")).toHaveTextContent("送信できません");
+    // Nothing to tick or type lifts a blocker: the note says what does.
+    expect(screen.queryByTestId("review-missing")).toBeNull();
   });
 
   it("lists each attachment with its size, who gets it, and a risky one marked", async () => {
@@ -447,6 +584,9 @@ describe("Review checks", () => {
     expect(files[1]).toHaveTextContent("118 KB");
     expect(files[1]).toHaveTextContent("1 人");
     expect(within(files[1]).queryByTestId("review-attachment-risky")).toBeNull();
+    // Each file is ticked by itself, named after its sha256 as the confirmation carries it.
+    expect(within(files[0]).getByTestId("review-file-check-a")).not.toBeChecked();
+    expect(within(files[1]).getByTestId("review-file-check-b")).not.toBeChecked();
   });
 
   it("says so when nothing is attached", async () => {
@@ -462,15 +602,16 @@ describe("Review checks", () => {
   it("holds a send now for the seconds set, but not a send at a chosen time", async () => {
     backend({ ...PRACTICE, preferences: { ...PRACTICE.preferences, hold_seconds: 60 } });
     const onsend = show();
-    await fireEvent.click(await screen.findByTestId("review-confirm"));
+    await acknowledge();
     expect(screen.getByTestId("review-hold")).toHaveTextContent(
       "「送信する」を押してから 60 秒間は、すべて取り消せます（送信保留）。",
     );
 
     const before = Date.now();
     await fireEvent.click(screen.getByTestId("review-send"));
-    const [sent, at, held] = onsend.mock.calls[0];
+    const [sent, confirmation, at, held] = onsend.mock.calls[0];
     expect(sent).toEqual(plan);
+    expect(confirmation).toEqual(CONFIRMED);
     expect(held).toBe(true);
     const wait = Date.parse(at) - before;
     expect(wait).toBeGreaterThanOrEqual(60_000);
@@ -482,6 +623,6 @@ describe("Review checks", () => {
     later.setSeconds(0, 0);
     await fireEvent.input(screen.getByTestId("review-at"), { target: { value: local(later) } });
     await fireEvent.click(screen.getByTestId("review-send"));
-    expect(onsend).toHaveBeenLastCalledWith(plan, later.toISOString(), false);
+    expect(onsend).toHaveBeenLastCalledWith(plan, CONFIRMED, later.toISOString(), false);
   });
 });

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { tick } from "svelte";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Confirmation } from "../lib/bindings/Confirmation";
 import type { DeliveryRow } from "../lib/bindings/DeliveryRow";
 import type { Plan } from "../lib/bindings/Plan";
 import type { Run } from "../lib/bindings/Run";
@@ -36,6 +37,14 @@ const plan: Plan = {
     values: {},
     file: null,
   })),
+};
+
+/** Everything of the plan acknowledged, as the Review view hands it on. */
+const confirmation: Confirmation = {
+  digest: "d1",
+  domains: ["example.jp"],
+  attachments: [],
+  count: 4,
 };
 
 function progress(p: Partial<SendProgress> = {}): SendProgress {
@@ -116,7 +125,7 @@ const following: { dispose(): void }[] = [];
 
 /** A run of the plan, started now or at `at` (the end of a hold if `held`), followed until the test ends. */
 function start(at: string | null, held = false) {
-  const run = SendRun.start(plan, at, held);
+  const run = SendRun.start(plan, confirmation, at, held);
   following.push(run);
   return run;
 }
@@ -160,7 +169,7 @@ describe("Send", () => {
     render(Send, { run, onhistory, onreview: () => {} });
     await run.ready;
 
-    expect(calls("send_plan")).toEqual([{ planId: 11, confirmation: { digest: "d1" }, at: null }]);
+    expect(calls("send_plan")).toEqual([{ planId: 11, confirmation, at: null }]);
     const bar = screen.getByTestId("send-progress");
     expect(bar).toHaveAttribute("max", "4");
     expect(bar).toHaveAttribute("value", "0");
@@ -227,7 +236,7 @@ describe("Send", () => {
     await run.ready;
     await tick();
 
-    expect(calls("send_plan")).toEqual([{ planId: 11, confirmation: { digest: "d1" }, at }]);
+    expect(calls("send_plan")).toEqual([{ planId: 11, confirmation, at }]);
     expect(screen.getByTestId("send-state")).toHaveTextContent("予約中: 11月20日 9:05に開始");
     expect(screen.queryByTestId("send-pause")).toBeNull();
 
@@ -263,7 +272,7 @@ describe("Send", () => {
       await run.ready;
       await tick();
 
-      expect(calls("send_plan")).toEqual([{ planId: 11, confirmation: { digest: "d1" }, at }]);
+      expect(calls("send_plan")).toEqual([{ planId: 11, confirmation, at }]);
       const countdown = screen.getByTestId("send-hold-countdown");
       expect(countdown).toHaveTextContent("送信保留中: あと 30 秒で送信を始めます");
       // Instead of the schedule's words and its controls: the one button that undoes it all.

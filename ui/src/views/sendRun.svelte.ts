@@ -11,6 +11,7 @@ import {
   sendStatus,
   type UnlistenFn,
 } from "../lib/api/send";
+import type { Confirmation } from "../lib/bindings/Confirmation";
 import type { Plan } from "../lib/bindings/Plan";
 import type { SendProgress } from "../lib/bindings/SendProgress";
 import type { SendSummary } from "../lib/bindings/SendSummary";
@@ -102,10 +103,13 @@ export class SendRun {
     );
   }
 
-  /** Starts a confirmed plan now, or at `at` (RFC 3339); `held`: `at` is the end of a hold. */
-  static start(plan: Plan, at: string | null, held = false): SendRun {
+  /**
+   * Starts a plan as the user confirmed it (the Review view's point and call), now or at `at`
+   * (RFC 3339); `held`: `at` is the end of a hold.
+   */
+  static start(plan: Plan, confirmation: Confirmation, at: string | null, held = false): SendRun {
     const run = new SendRun(blank(plan.campaign_id, plan.id, plan.recipients.length), plan.id, () =>
-      sendPlan(plan.id, { digest: plan.digest }, at),
+      sendPlan(plan.id, confirmation, at),
     );
     run.scheduledAt = at;
     run.held = held;

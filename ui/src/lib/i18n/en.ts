@@ -484,7 +484,17 @@ export const en: Messages = {
     atPast: "This time has already passed. Please enter a time in the future.",
     estimate: "Sending takes about {duration} (done around {end}).",
     estimateDays: "The account's limits spread it over {days, number} days.",
-    confirm: "I have checked every recipient",
+    tick: "Checked",
+    tickFor: "Checked {name}",
+    acks: "Checked: domains {domains, number} / {domainTotal, number}{fileTotal, plural, =0 {} other { · attachments {files, number} / {fileTotal, number}}}",
+    countPrompt: "Type the number of recipients to send to ({count, number})",
+    missing: {
+      domains: "{count, plural, one {# more domain needs} other {# more domains need}} checking.",
+      files:
+        "{count, plural, one {# more attachment needs} other {# more attachments need}} checking.",
+      count: "The number of recipients has to be typed.",
+      wrongCount: "The number typed does not match the number of recipients.",
+    },
     send: "Send",
     schedule: "Schedule for this time",
     busy: "Another mail is being sent. Please wait until it has finished.",
