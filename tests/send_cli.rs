@@ -21,14 +21,10 @@ fn json_of(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-/// Imports `n` contacts, writes a campaign and reviews it; returns the digest.
-fn reviewed_campaign(ws: &Workspace, n: usize) -> String {
-    let mut csv = String::from("email,name\n");
-    for i in 0..n {
-        csv += &format!("user{i:05}@example.jp,宛先 {i}\n");
-    }
+/// Imports the contacts of `csv` into the list 宛先 and writes campaign 1 for it.
+fn write_campaign(ws: &Workspace, csv: &str, subject: &str, html: &str) {
     let contacts = ws.file("contacts.csv", csv);
-    let html = ws.file("body.html", "<p>{{name}} 様</p><p>ご案内です。</p>");
+    let html = ws.file("body.html", html);
     json_of(&ws.cli(&[
         "--json",
         "import",
@@ -43,12 +39,26 @@ fn reviewed_campaign(ws: &Workspace, n: usize) -> String {
         "--list",
         "宛先",
         "--subject",
-        "{{name}}様へ",
+        subject,
         "--html",
         html.to_str().unwrap(),
         "--from",
         "office@example.jp",
     ]));
+}
+
+/// Imports `n` contacts, writes a campaign and reviews it; returns the digest.
+fn reviewed_campaign(ws: &Workspace, n: usize) -> String {
+    let mut csv = String::from("email,name\n");
+    for i in 0..n {
+        csv += &format!("user{i:05}@example.jp,宛先 {i}\n");
+    }
+    write_campaign(
+        ws,
+        &csv,
+        "{{name}}様へ",
+        "<p>{{name}} 様</p><p>ご案内です。</p>",
+    );
     json_of(&ws.cli(&["--json", "review", "1"]))["digest"]
         .as_str()
         .unwrap()
@@ -327,35 +337,13 @@ fn a_cli_killed_at_random_moments_then_resumed_loses_and_repeats_nothing() {
 #[test]
 fn review_shows_domains_files_and_findings_and_a_blocker_stops_the_send() {
     let ws = Workspace::new();
-    let contacts = ws.file(
-        "contacts.csv",
+    write_campaign(
+        &ws,
         "email,name\nyamada@example.co.jp,山田\nsato@example.co.jp,佐藤\n\
          tanaka@examp1e.co.jp,田中\nsuzuki@gmial.com,\nito@rival.jp,伊藤\n",
-    );
-    let html = ws.file(
-        "body.html",
+        "ご案内",
         "<p>{{name}} 様</p><p>資料を添付いたします。</p>",
     );
-    json_of(&ws.cli(&[
-        "--json",
-        "import",
-        contacts.to_str().unwrap(),
-        "--list",
-        "宛先",
-    ]));
-    json_of(&ws.cli(&[
-        "--json",
-        "campaign",
-        "new",
-        "--list",
-        "宛先",
-        "--subject",
-        "ご案内",
-        "--html",
-        html.to_str().unwrap(),
-        "--from",
-        "office@example.co.jp",
-    ]));
     let mut preferences = shisa::store::preferences::load(&ws.db).unwrap();
     preferences.own_domains = vec!["example.co.jp".into()];
     preferences.blocked = vec!["rival.jp".into()];
