@@ -7,7 +7,8 @@
 // and the mail as the SMTP peer received it. Each review shows the recipients' domains and the
 // files, and sends only once each of them is ticked by itself and the count is typed. Then a
 // third campaign with a hold, taken back within it with one click: nothing reaches the peer,
-// not even after the hold's end. Last, an office workbook through the
+// not even after the hold's end. Then a fourth campaign, reviewed but not sent, whose address at
+// gmial.com is flagged on the review screen as a typo of gmail.com. Last, an office workbook through the
 // import wizard (a cover sheet, a title block, a header the app cannot guess and a column
 // mapped by hand); then the contacts list: a search, an edit in place, a tag, and the mark of
 // an address put on the suppression list. Started by run.mjs, which provides the driver, the
@@ -111,6 +112,22 @@ const HELD = {
   ],
   newDomains: ['example.org'],
   hold: 30,
+};
+// Reviewed only, never sent: one address at a typo of gmail.com, which the review flags. Not
+// mori@gmial.com, which the workbook below imports as a new contact.
+const TYPO = {
+  label: 'typo ',
+  practice: false,
+  csv: 'typo-contacts.csv',
+  list: '打ち間違いリスト',
+  subject: '打ち間違いの確認',
+  from: 'office@example.jp',
+  recipients: [
+    { email: 'kato@example.jp', name: '加藤 大樹' },
+    { email: 'nishi@gmial.com', name: '西 結衣' },
+  ],
+  newDomains: ['gmial.com'],
+  typo: { domain: 'gmial.com', intended: 'gmail.com' },
 };
 // In the order they are sent: History lists every campaign sent before too.
 const CAMPAIGNS = [PRACTICE, SMTP];
@@ -230,6 +247,8 @@ step('peer: one mail per recipient, each to that recipient alone', async () => {
 historyStep(SMTP);
 
 campaignSteps(HELD);
+
+campaignSteps(TYPO);
 
 workbookSteps(WORKBOOK);
 
@@ -392,7 +411,46 @@ function campaignSteps(c) {
     assert.equal(await send.isEnabled(), false, 'review-send must wait for the count typed');
     await fill('review-count', c.recipients.length);
     await send.waitForEnabled();
+
+    // The recipient without an invoice is named among the findings, with what it means.
+    if (c.invoices) {
+      const finding = await $id('review-findings').$('[data-kind="no_file"]');
+      await finding.scrollIntoView({ block: 'center' });
+      const text = await renderedText(finding);
+      assert.match(text, /1 件の宛先には、宛先ごとのファイルが見つかりませんでした/, text);
+      assert.match(text, /sato@example\.co\.jp/, text);
+    }
   });
+
+  if (c.typo) {
+    step('review: a typo domain is flagged on screen', async () => {
+      const { domain, intended } = c.typo;
+      const [typoed] = c.recipients.filter((r) => r.email.endsWith(`@${domain}`));
+      const finding = await $id('review-findings').$('[data-kind="typo_domain"]');
+      await finding.waitForExist();
+      const text = await renderedText(finding);
+      assert.match(text, /ドメインの打ち間違いかもしれません/, text);
+      assert.ok(text.includes(`${domain} → ${intended}`), `the finding names ${intended}: ${text}`);
+      assert.ok(text.includes(typoed.email), `the finding names ${typoed.email}: ${text}`);
+
+      const group = await browser.$(`[data-testid="review-group"][data-domain="${domain}"]`);
+      assert.equal(await group.getAttribute('data-flagged'), 'true', `${domain} flagged`);
+      const row = await renderedText(group);
+      assert.ok(row.includes('要確認'), `${domain} marked 要確認: ${row}`);
+      assert.ok(row.includes(`${intended} の打ち間違いではありませんか`), `the note under ${domain}: ${row}`);
+
+      // The warned recipient's own mail, one click away above the preview.
+      await click('review-sample-warned-0');
+      await waitForText('review-sample-address', new RegExp(typoed.email.replace(/\./g, '\\.')));
+      await browser.waitUntil(
+        async () => textOf(await browser.$('iframe[title="メールのプレビュー"]').getAttribute('srcdoc')).includes(`${typoed.name} 様`),
+        { timeoutMsg: `the preview did not show ${typoed.name}'s mail` },
+      );
+      await group.scrollIntoView({ block: 'center' });
+      // Not sent: the review is left as it is.
+    });
+    return;
+  }
 
   if (c.hold) {
     step('hold: cancelling during the hold sends nothing', async () => {

@@ -626,3 +626,98 @@ describe("Review checks", () => {
     expect(onsend).toHaveBeenLastCalledWith(plan, CONFIRMED, later.toISOString(), false);
   });
 });
+
+describe("Review samples", () => {
+  beforeEach(() => {
+    core.invoke.mockReset();
+  });
+
+  const many: Plan = {
+    ...plan,
+    recipients: Array.from({ length: 8 }, (_, i) => ({
+      address: `r${i}@example.jp`,
+      name: `宛先${i}`,
+      values: {},
+      file: null,
+    })),
+  };
+  const addresses = many.recipients.map((r) => r.address);
+
+  it("lists first, last, three at random and the warned, and previews the one clicked", async () => {
+    backend(PRACTICE, many, undefined, {
+      ...CHECKS,
+      warnings: [
+        finding("empty_field", "会社名", ["r2@example.jp", "r5@example.jp"]),
+        finding("typo_domain", "gmial.com → gmail.com", ["r5@example.jp", "r6@example.jp"]),
+      ],
+    });
+    show();
+
+    await screen.findByTestId("review-sample-warned-0");
+    // The first recipient's mail to begin with.
+    expect(screen.getByTestId("review-sample-address")).toHaveTextContent("r0@example.jp");
+    expect(screen.getByTestId("review-sample-first")).toHaveTextContent("最初");
+    expect(screen.getByTestId("review-sample-first")).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByTestId("review-sample-last")).toHaveTextContent("最後");
+    expect(screen.getByText("無作為に 3 件")).toBeInTheDocument();
+
+    const random = [0, 1, 2].map((i) =>
+      screen.getByTestId(`review-sample-random-${i}`).textContent?.trim(),
+    );
+    expect(screen.queryByTestId("review-sample-random-3")).toBeNull();
+    expect(new Set(random).size).toBe(3);
+    for (const address of random) expect(addresses.slice(1, -1)).toContain(address);
+
+    // Each named once, in the warnings' order.
+    const warned = screen
+      .getAllByTestId(/^review-sample-warned-\d+$/)
+      .map((b) => b.textContent?.trim());
+    expect(warned).toEqual(["r2@example.jp", "r5@example.jp", "r6@example.jp"]);
+    expect(screen.queryByTestId("review-sample-warned-rest")).toBeNull();
+
+    await fireEvent.click(screen.getByTestId("review-sample-last"));
+    expect(core.invoke).toHaveBeenCalledWith("preview_plan", {
+      planId: many.id,
+      address: "r7@example.jp",
+    });
+    expect(screen.getByTestId("review-sample-address")).toHaveTextContent("r7@example.jp");
+    expect(screen.getByTestId("review-sample-last")).toHaveAttribute("aria-pressed", "true");
+
+    await fireEvent.click(screen.getByTestId("review-sample-random-1"));
+    expect(core.invoke).toHaveBeenLastCalledWith("preview_plan", {
+      planId: many.id,
+      address: random[1],
+    });
+
+    await fireEvent.click(screen.getByTestId("review-sample-warned-2"));
+    expect(core.invoke).toHaveBeenLastCalledWith("preview_plan", {
+      planId: many.id,
+      address: "r6@example.jp",
+    });
+    expect(screen.getByTestId("review-sample-address")).toHaveTextContent("r6@example.jp");
+    expect(screen.getByText("宛先6 さんに届く内容です。")).toBeInTheDocument();
+
+    await fireEvent.click(screen.getByTestId("review-sample-first"));
+    expect(core.invoke).toHaveBeenLastCalledWith("preview_plan", {
+      planId: many.id,
+      address: "r0@example.jp",
+    });
+  });
+
+  it("shows at most 20 of the warned, and says where the others are", async () => {
+    const warned = Array.from({ length: 25 }, (_, i) => `w${i}@example.jp`);
+    backend(PRACTICE, plan, undefined, {
+      ...CHECKS,
+      warnings: [finding("empty_field", "会社名", warned)],
+    });
+    show();
+
+    expect(await screen.findByTestId("review-sample-warned-rest")).toHaveTextContent(
+      "ほか 5 件は一覧で確認できます",
+    );
+    expect(screen.getAllByTestId(/^review-sample-warned-\d+$/)).toHaveLength(20);
+    // Three recipients: only one between the first and the last to pick at random.
+    expect(screen.getByText("無作為に 1 件")).toBeInTheDocument();
+    expect(screen.getByTestId("review-sample-random-0")).toHaveTextContent("b@example.jp");
+  });
+});
