@@ -47,7 +47,15 @@ pub fn launch(app: AppHandle, state: AppState, plan_id: i64) {
 
 async fn drive(app: &AppHandle, state: &AppState, plan_id: i64) -> Result<SendSummary, IpcError> {
     let run = runs::get(&state.db, plan_id)?;
-    let (outbox, options) = state.route(run.account.as_deref())?;
+    // An account deleted or a keychain refusing: the run waits, paused with the reason — left
+    // scheduled, the scheduler would try (and notify) again every few seconds.
+    let (outbox, options) = match state.route(run.account.as_deref()) {
+        Ok(route) => route,
+        Err(e) => {
+            runs::set_state(&state.db, plan_id, RunState::Paused, Some(&e.message))?;
+            return Err(e);
+        }
+    };
     if !runner::wait_for_start(&state.db, plan_id).await? {
         return Ok(runner::summary(&state.db, run.campaign_id)?);
     }

@@ -282,7 +282,7 @@ impl Context {
         }
     }
 
-    /// Counts an error toward the breaker; true when it trips and the campaign pauses.
+    /// Counts an error toward the breaker, which pauses the campaign when it trips.
     fn error(&self, what: &str) {
         let errors = self.errors.fetch_add(1, Ordering::SeqCst) + 1;
         if errors >= self.breaker {
