@@ -30,6 +30,11 @@ pub fn stamp_of(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// A time the user gave (RFC 3339, e.g. 2026-12-01T09:00:00+09:00).
+pub fn parse_time(text: &str) -> crate::Result<OffsetDateTime> {
+    OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| crate::Error::BadTime(text.into()))
+}
+
 /// A stored timestamp read back.
 pub fn parse_stamp(stamp: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(stamp, &Rfc3339).ok()

@@ -154,13 +154,23 @@ pub enum Error {
     WrongDigest,
     #[error("the campaign or its list changed after review: review it again")]
     PlanChanged,
+    #[error(
+        "the account, its limits or the start time are not those of the reviewed plan: review it again"
+    )]
+    RouteChanged,
+    #[error(
+        "the account was changed after this campaign was confirmed (server, login or sender): put it back as it was to go on, or cancel the campaign"
+    )]
+    SenderChanged,
     #[error("{0} was not ticked: every domain and every file must be confirmed one by one")]
     NotAcknowledged(String),
     #[error("the number of recipients typed ({}) is not the plan's {count}", typed.map_or("nothing".to_string(), |t| t.to_string()))]
     WrongCount { typed: Option<u32>, count: u32 },
 
     // send
-    #[error("this plan was already sent (campaign {0})")]
+    #[error(
+        "campaign {0} was already sent, or is being sent, paused or scheduled: see it in History (a campaign cancelled before anything was sent may be sent again)"
+    )]
     AlreadySent(i64),
     #[error(
         "{count} recipients are on the blocked list (e.g. {first}): remove them from the list, or from the blocked list in the settings"

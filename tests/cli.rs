@@ -90,13 +90,6 @@ fn the_whole_path_over_starttls() {
         "{summary}"
     );
 
-    let plan = json(&ws, &["review", &id.to_string()]);
-    assert_eq!(
-        (plan["id"].as_i64(), plan["count"].as_u64()),
-        (Some(id), Some(2))
-    );
-    let digest = plan["digest"].as_str().unwrap();
-
     let url = format!(
         "smtp://{}@127.0.0.1:{}",
         USER.replace('@', "%40"),
@@ -104,18 +97,31 @@ fn the_whole_path_over_starttls() {
     );
     let cert = peer.cert.to_str().unwrap();
     let id_arg = id.to_string();
+    let via = ["--smtp", &url, "--tls-ca", cert];
+
+    // A plan reviewed for the practice mailbox does not go out through a server.
+    let practice = json(&ws, &["review", &id_arg]);
+    assert_eq!(practice["route"]["server"], Value::Null);
+    let digest = practice["digest"].as_str().unwrap();
+    let stderr = refused(
+        &ws,
+        &[&["send", &id_arg, "--confirm", digest][..], &via].concat(),
+    );
+    assert!(stderr.contains("review it again"), "{stderr}");
+
+    let plan = json(&ws, &[&["review", &id_arg][..], &via].concat());
+    assert_eq!(
+        (plan["id"].as_i64(), plan["count"].as_u64()),
+        (Some(id), Some(2))
+    );
+    assert_eq!(
+        plan["route"]["server"],
+        format!("smtp://{USER}@127.0.0.1:{}", peer.port)
+    );
+    let digest = plan["digest"].as_str().unwrap();
     let sent = json(
         &ws,
-        &[
-            "send",
-            &id_arg,
-            "--confirm",
-            digest,
-            "--smtp",
-            &url,
-            "--tls-ca",
-            cert,
-        ],
+        &[&["send", &id_arg, "--confirm", digest][..], &via].concat(),
     );
     assert_eq!(sent["sent"], 2);
     assert_eq!(peer.received().len(), 2);
@@ -133,16 +139,7 @@ fn the_whole_path_over_starttls() {
     // Sending the same plan again is refused.
     refused(
         &ws,
-        &[
-            "send",
-            &id_arg,
-            "--confirm",
-            digest,
-            "--smtp",
-            &url,
-            "--tls-ca",
-            cert,
-        ],
+        &[&["send", &id_arg, "--confirm", digest][..], &via].concat(),
     );
     assert_eq!(peer.received().len(), 2);
 }

@@ -12,7 +12,7 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 use serde_json::{Value, json};
 use shisa::clock::FixedClock;
 use shisa::compose::{Charset, NewCampaign, draft::image_cid};
-use shisa::review::{Plan, plan};
+use shisa::review::{Plan, Route, plan};
 use shisa::send::mailing::Mailing;
 use shisa::store::campaigns::{self, CreatedCampaign};
 use shisa::{Db, Error};
@@ -49,7 +49,7 @@ fn campaign(html: &str) -> NewCampaign {
 
 /// The raw message one recipient of the campaign gets.
 fn message_for(ws: &Workspace, id: i64, address: &str) -> (Plan, Vec<u8>) {
-    let plan = plan::build(&ws.db, id).unwrap();
+    let plan = plan::build(&ws.db, id, &Route::default()).unwrap();
     let recipient = plan
         .snapshot
         .recipients

@@ -17,8 +17,8 @@ use shisa::contacts::{
     self, Contact, ContactEdit, ContactFields, ContactQuery, ContactSort, ContactStatus,
     CsvEncoding, ExportFormat, ExportOptions, Mode, SuppressionReason,
 };
-use shisa::review::{Confirmation, plan};
-use shisa::send::Outbox;
+use shisa::review::{Confirmation, Route, plan};
+use shisa::send::{Outbox, RunOptions, runner};
 use shisa::{Db, Error, history, store};
 
 /// A clock one second later at every reading, so each write has its own `updated_at`.
@@ -694,7 +694,7 @@ fn plans_leave_out_suppressed_and_trashed_members_and_count_the_suppressed() {
     let ws = Workspace::new();
     let b = book(&ws);
     let id = campaign(&b.db, "顧客");
-    let full = plan::build(&b.db, id).unwrap();
+    let full = plan::build(&b.db, id, &Route::default()).unwrap();
     assert_eq!(full.snapshot.recipients.len(), 3);
     assert_eq!(full.snapshot.excluded, 0);
 
@@ -706,7 +706,7 @@ fn plans_leave_out_suppressed_and_trashed_members_and_count_the_suppressed() {
     )
     .unwrap();
     contacts::trash(&b.db, &[b.tanaka]).unwrap();
-    let plan = plan::build(&b.db, id).unwrap();
+    let plan = plan::build(&b.db, id, &Route::default()).unwrap();
     let to: Vec<&str> = plan
         .snapshot
         .recipients
@@ -731,7 +731,10 @@ fn plans_leave_out_suppressed_and_trashed_members_and_count_the_suppressed() {
         None,
     )
     .unwrap();
-    assert!(matches!(plan::build(&b.db, id), Err(Error::NoRecipients)));
+    assert!(matches!(
+        plan::build(&b.db, id, &Route::default()),
+        Err(Error::NoRecipients)
+    ));
 }
 
 #[tokio::test]
@@ -741,7 +744,7 @@ async fn suppressing_a_recipient_after_review_refuses_the_send() {
     let peer = SmtpPeer::start();
     let outbox = Outbox::smtp(&peer.account()).unwrap();
     let id = campaign(&b.db, "顧客");
-    let reviewed = plan::build(&b.db, id).unwrap();
+    let reviewed = runner::freeze(&b.db, id, &outbox, &RunOptions::default(), None).unwrap();
     assert_eq!(reviewed.snapshot.recipients.len(), 3);
 
     contacts::suppress(
@@ -765,7 +768,7 @@ async fn suppressing_a_recipient_after_review_refuses_the_send() {
     assert!(peer.received().is_empty(), "nothing was sent");
     assert!(history::deliveries(&b.db, id).unwrap().is_empty());
 
-    let again = plan::build(&b.db, id).unwrap();
+    let again = runner::freeze(&b.db, id, &outbox, &RunOptions::default(), None).unwrap();
     assert_eq!(
         (again.snapshot.recipients.len(), again.snapshot.excluded),
         (2, 1)

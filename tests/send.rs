@@ -13,14 +13,15 @@ use common::{SmtpPeer, Workspace};
 use serde_json::json;
 use shisa::clock::ScaledClock;
 use shisa::compose::NewCampaign;
-use shisa::review::{Confirmation, plan};
+use shisa::review::{Confirmation, Plan};
 use shisa::send::limits::{MINUTE, Window};
 use shisa::send::runs::{self, Request};
-use shisa::send::{DeliveryState, Limits, Outbox, RunOptions, RunState, SmtpAccount};
+use shisa::send::{DeliveryState, Limits, Outbox, RunOptions, RunState, SmtpAccount, runner};
 use shisa::{Error, history, store};
+use time::OffsetDateTime;
 
-/// A campaign to the given addresses; returns (campaign id, plan).
-fn campaign(ws: &Workspace, addresses: &[String]) -> (i64, shisa::review::Plan) {
+/// A campaign to the given addresses; returns its id.
+fn campaign(ws: &Workspace, addresses: &[String]) -> i64 {
     let mut csv = String::from("email,name\n");
     for (i, a) in addresses.iter().enumerate() {
         csv += &format!("{a},宛先 {i}\n");
@@ -33,15 +34,39 @@ fn campaign(ws: &Workspace, addresses: &[String]) -> (i64, shisa::review::Plan) 
         from: Some("office@example.jp".into()),
         ..NewCampaign::default()
     };
-    let id = store::campaigns::create(&ws.db, new).unwrap().id;
-    (id, plan::build(&ws.db, id).unwrap())
+    store::campaigns::create(&ws.db, new).unwrap().id
+}
+
+/// The campaign's plan through `outbox` within `run`'s limits, now.
+fn review(ws: &Workspace, id: i64, outbox: &Outbox, run: &RunOptions) -> Plan {
+    runner::freeze(&ws.db, id, outbox, run, None).unwrap()
+}
+
+/// Starts the plan, to send now or `at`.
+fn start(
+    ws: &Workspace,
+    plan: &Plan,
+    outbox: &Outbox,
+    run: &RunOptions,
+    at: Option<OffsetDateTime>,
+) {
+    shisa::send::start(
+        &ws.db,
+        plan.id,
+        &confirm(plan),
+        outbox,
+        run,
+        at,
+        Duration::ZERO,
+    )
+    .unwrap();
 }
 
 fn addresses(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("user{i:04}@example.jp")).collect()
 }
 
-fn confirm(plan: &shisa::review::Plan) -> Confirmation {
+fn confirm(plan: &Plan) -> Confirmation {
     Confirmation::of_all(plan)
 }
 
@@ -126,18 +151,13 @@ async fn every_fault(start: fn(serde_json::Value) -> SmtpPeer) {
         .map(|n| format!("{n}@example.jp"))
         .collect();
     to.extend(addresses(6));
-    let (id, plan) = campaign(&ws, &to);
+    let id = campaign(&ws, &to);
     let outbox = Outbox::smtp(&account(&peer, Duration::from_millis(700))).unwrap();
-    let summary = shisa::send::send(
-        &ws.db,
-        plan.id,
-        &confirm(&plan),
-        &outbox,
-        &options(2, Vec::new()),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let run = options(2, Vec::new());
+    let plan = review(&ws, id, &outbox, &run);
+    let summary = shisa::send::send(&ws.db, plan.id, &confirm(&plan), &outbox, &run, |_| {})
+        .await
+        .unwrap();
     assert_eq!(summary.state, RunState::Finished, "{summary:?}");
 
     let (state, reply, attempts) = state_of(&ws, id, "bad@example.jp");
@@ -173,9 +193,10 @@ async fn a_quota_refusal_pauses_the_campaign_and_resume_finishes_it() {
         { "to": "^user0003@", "at": "data", "do": "reply", "code": 550,
           "message": "5.4.5 Daily sending quota exceeded", "times": 1 },
     ]));
-    let (id, plan) = campaign(&ws, &addresses(8));
+    let id = campaign(&ws, &addresses(8));
     let outbox = Outbox::smtp(&peer.account()).unwrap();
     let run = options(1, Vec::new());
+    let plan = review(&ws, id, &outbox, &run);
     let summary = shisa::send::send(&ws.db, plan.id, &confirm(&plan), &outbox, &run, |_| {})
         .await
         .unwrap();
@@ -202,12 +223,13 @@ async fn errors_in_a_row_trip_the_breaker_and_a_refused_login_pauses_at_once() {
     let peer = SmtpPeer::start_with(json!([
         { "at": "mail", "do": "reply", "code": 421, "message": "4.7.0 Too many connections" },
     ]));
-    let (id, plan) = campaign(&ws, &addresses(10));
+    let id = campaign(&ws, &addresses(10));
     let outbox = Outbox::smtp(&peer.account()).unwrap();
     let run = RunOptions {
         breaker: 3,
         ..options(1, Vec::new())
     };
+    let plan = review(&ws, id, &outbox, &run);
     let summary = shisa::send::send(&ws.db, plan.id, &confirm(&plan), &outbox, &run, |_| {})
         .await
         .unwrap();
@@ -239,22 +261,17 @@ async fn no_window_of_the_peer_ever_holds_more_than_the_limit() {
     // A minute passes in a second: 30 a minute means at most 30 in any second of the peer's.
     let ws = Workspace::with_clock(Arc::new(ScaledClock::new(60)));
     let peer = SmtpPeer::start();
-    let (id, plan) = campaign(&ws, &addresses(75));
+    let id = campaign(&ws, &addresses(75));
     let outbox = Outbox::smtp(&peer.account()).unwrap();
     let limit = Window {
         seconds: MINUTE,
         max: 30,
     };
-    let summary = shisa::send::send(
-        &ws.db,
-        plan.id,
-        &confirm(&plan),
-        &outbox,
-        &options(3, vec![limit]),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let run = options(3, vec![limit]);
+    let plan = review(&ws, id, &outbox, &run);
+    let summary = shisa::send::send(&ws.db, plan.id, &confirm(&plan), &outbox, &run, |_| {})
+        .await
+        .unwrap();
     assert_eq!(summary.counts.sent, 75);
     let times: Vec<u64> = peer.received().iter().map(|m| m.received_at).collect();
     for (i, start) in times.iter().enumerate() {
@@ -273,18 +290,13 @@ async fn connections_are_bounded_by_the_account() {
     let peer = SmtpPeer::start_with(json!([
         { "at": "data", "do": "delay", "delayMs": 20 },
     ]));
-    let (id, plan) = campaign(&ws, &addresses(40));
+    let id = campaign(&ws, &addresses(40));
     let outbox = Outbox::smtp(&peer.account()).unwrap();
-    let summary = shisa::send::send(
-        &ws.db,
-        plan.id,
-        &confirm(&plan),
-        &outbox,
-        &options(3, Vec::new()),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let run = options(3, Vec::new());
+    let plan = review(&ws, id, &outbox, &run);
+    let summary = shisa::send::send(&ws.db, plan.id, &confirm(&plan), &outbox, &run, |_| {})
+        .await
+        .unwrap();
     assert_eq!(summary.counts.sent, 40);
     let open = peer.max_open_connections();
     assert!((1..=3).contains(&open), "{open} connections at once");
@@ -298,11 +310,12 @@ async fn pause_resume_cancel_and_retry_of_failed_ones_only() {
         { "to": "^user0001@", "at": "rcpt", "do": "reply", "code": 550, "message": "5.1.1 No such user" },
         { "at": "data", "do": "delay", "delayMs": 30 },
     ]));
-    let (id, plan) = campaign(&ws, &addresses(30));
+    let id = campaign(&ws, &addresses(30));
     let outbox = Outbox::smtp(&peer.account()).unwrap();
     let run = options(1, Vec::new());
+    let plan = review(&ws, id, &outbox, &run);
     let asked = ws.db.clone();
-    shisa::send::start(&ws.db, plan.id, &confirm(&plan), &run, None).unwrap();
+    start(&ws, &plan, &outbox, &run, None);
     let pauser = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(400)).await;
         runs::request(&asked, id, Request::Pause).unwrap();
@@ -353,12 +366,13 @@ async fn pause_resume_cancel_and_retry_of_failed_ones_only() {
 async fn a_scheduled_campaign_waits_for_its_time_and_can_be_cancelled_before() {
     let ws = Workspace::new();
     let peer = SmtpPeer::start();
-    let (id, plan) = campaign(&ws, &addresses(3));
+    let id = campaign(&ws, &addresses(3));
     let outbox = Outbox::smtp(&peer.account()).unwrap();
     let run = options(1, Vec::new());
     // Stored to the second: at least a second and a half from now.
     let at = ws.db.clock().now() + Duration::from_millis(2500);
-    shisa::send::start(&ws.db, plan.id, &confirm(&plan), &run, Some(at)).unwrap();
+    let plan = runner::freeze(&ws.db, id, &outbox, &run, Some(at)).unwrap();
+    start(&ws, &plan, &outbox, &run, Some(at));
     assert_eq!(
         runs::of_campaign(&ws.db, id).unwrap().unwrap().state,
         RunState::Scheduled
@@ -378,9 +392,10 @@ async fn a_scheduled_campaign_waits_for_its_time_and_can_be_cancelled_before() {
 
     // Another one, cancelled while it waits: nothing is sent.
     let ws = Workspace::new();
-    let (id, plan) = campaign(&ws, &addresses(3));
+    let id = campaign(&ws, &addresses(3));
     let at = ws.db.clock().now() + Duration::from_secs(60);
-    shisa::send::start(&ws.db, plan.id, &confirm(&plan), &run, Some(at)).unwrap();
+    let plan = runner::freeze(&ws.db, id, &outbox, &run, Some(at)).unwrap();
+    start(&ws, &plan, &outbox, &run, Some(at));
     let db = ws.db.clone();
     let waiting =
         tokio::spawn(async move { shisa::send::runner::wait_for_start(&db, plan.id).await });

@@ -47,8 +47,9 @@ fn write_campaign(ws: &Workspace, csv: &str, subject: &str, html: &str) {
     ]));
 }
 
-/// Imports `n` contacts, writes a campaign and reviews it; returns the digest.
-fn reviewed_campaign(ws: &Workspace, n: usize) -> String {
+/// Imports `n` contacts, writes a campaign and reviews it to go out `via` (an account or a
+/// server); returns the digest.
+fn reviewed_campaign(ws: &Workspace, n: usize, via: &[&str]) -> String {
     let mut csv = String::from("email,name\n");
     for i in 0..n {
         csv += &format!("user{i:05}@example.jp,宛先 {i}\n");
@@ -59,7 +60,7 @@ fn reviewed_campaign(ws: &Workspace, n: usize) -> String {
         "{{name}}様へ",
         "<p>{{name}} 様</p><p>ご案内です。</p>",
     );
-    json_of(&ws.cli(&["--json", "review", "1"]))["digest"]
+    json_of(&ws.cli(&[&["--json", "review", "1"][..], via].concat()))["digest"]
         .as_str()
         .unwrap()
         .to_string()
@@ -95,9 +96,9 @@ impl Drop for Cleanup<'_> {
 fn accounts_keep_their_password_in_the_keychain_and_send_through_the_cli() {
     let ws = Workspace::new();
     let peer = SmtpPeer::start();
-    let digest = reviewed_campaign(&ws, 5);
     let saved = add_account(&ws, &peer, 2);
     let _cleanup = Cleanup(&ws);
+    let digest = reviewed_campaign(&ws, 5, &["--account", "peer"]);
     assert_eq!(saved["limits"]["connections"], 2);
     let stored = std::fs::read(ws.db_path()).unwrap();
     let password = common::PASSWORD.as_bytes();
@@ -174,9 +175,30 @@ fn accounts_keep_their_password_in_the_keychain_and_send_through_the_cli() {
 fn a_hold_can_be_cancelled_and_then_nothing_is_sent() {
     let ws = Workspace::new();
     let peer = SmtpPeer::start();
-    let digest = reviewed_campaign(&ws, 3);
     let url = format!("smtp://office%40example.jp@127.0.0.1:{}", peer.port);
     let cert = peer.cert.to_str().unwrap().to_string();
+    // A plan reviewed to start at a time is another plan: sent now, it is refused.
+    let digest = reviewed_campaign(
+        &ws,
+        3,
+        &["--smtp", &url, "--at", "2030-01-01T09:00:00+09:00"],
+    );
+    let now = ws.cli(&[
+        "send",
+        "1",
+        "--confirm",
+        &digest,
+        "--smtp",
+        &url,
+        "--tls-ca",
+        &cert,
+    ]);
+    let reason = String::from_utf8_lossy(&now.stderr);
+    assert!(reason.contains("start time"), "{reason}");
+    let digest = json_of(&ws.cli(&["--json", "review", "1", "--smtp", &url]))["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let sending = ws
         .cli_command(&[
             "--json",
@@ -263,9 +285,9 @@ fn a_cli_killed_at_random_moments_then_resumed_loses_and_repeats_nothing() {
     // Each reply takes a little while, so kills land before, during and after the data.
     let peer = SmtpPeer::start_with(json!([{ "at": "data", "do": "delay", "delayMs": 10 }]));
     let recipients = trials as usize * 15;
-    let digest = reviewed_campaign(&ws, recipients);
     add_account(&ws, &peer, CONNECTIONS);
     let _cleanup = Cleanup(&ws);
+    let digest = reviewed_campaign(&ws, recipients, &["--account", "peer"]);
     let cert = peer.cert.to_str().unwrap().to_string();
     let send = [
         "send",

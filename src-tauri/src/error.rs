@@ -90,7 +90,9 @@ impl From<Error> for IpcError {
             | Error::WrongDigest
             | Error::NotAcknowledged(_)
             | Error::WrongCount { .. } => ErrorCode::NotConfirmed,
-            Error::PlanChanged => ErrorCode::PlanChanged,
+            Error::PlanChanged | Error::RouteChanged | Error::SenderChanged => {
+                ErrorCode::PlanChanged
+            }
             Error::AlreadySent(_) => ErrorCode::AlreadySent,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Smtp(_) => ErrorCode::Smtp,

@@ -641,6 +641,7 @@ mod tests {
             files: Vec::new(),
             recipients,
             excluded: 0,
+            route: Default::default(),
         }
     }
 

@@ -6,7 +6,7 @@ use ts_rs::TS;
 use std::collections::BTreeSet;
 
 use super::checks;
-use super::plan::{self, Plan};
+use super::plan::{self, Plan, Route};
 use crate::error::{Error, Result};
 
 /// What the user confirmed: the digest of the plan they reviewed, each of its recipients'
@@ -52,11 +52,19 @@ impl Confirmation {
 
 /// Passes only when the confirmation names this plan, acknowledges every domain and file of
 /// it and counts its recipients right, and the campaign, its list and its contacts are still
-/// exactly what the plan froze.
-pub fn check(conn: &rusqlite::Connection, plan: &Plan, confirmation: &Confirmation) -> Result<()> {
+/// exactly what the plan froze — and it is about to go out by the `route` it froze.
+pub fn check(
+    conn: &rusqlite::Connection,
+    plan: &Plan,
+    confirmation: &Confirmation,
+    route: &Route,
+) -> Result<()> {
     names(plan, confirmation)?;
     acknowledged(plan, confirmation)?;
-    if plan::current_digest(conn, plan.snapshot.campaign_id)? != plan.digest {
+    if *route != plan.snapshot.route {
+        return Err(Error::RouteChanged);
+    }
+    if plan::current_digest(conn, plan.snapshot.campaign_id, route)? != plan.digest {
         return Err(Error::PlanChanged);
     }
     Ok(())
@@ -228,6 +236,7 @@ mod tests {
                     recipient("c@other.jp", "c.pdf"),
                 ],
                 excluded: 0,
+                route: Route::default(),
             },
         }
     }

@@ -6,4 +6,4 @@ pub mod confirmation;
 pub mod plan;
 
 pub use confirmation::Confirmation;
-pub use plan::{Plan, PlanRecipient};
+pub use plan::{Plan, PlanRecipient, Route};

@@ -68,10 +68,39 @@ pub struct Snapshot {
     /// Members of the list left out because their address is suppressed.
     #[serde(default)]
     pub excluded: u32,
+    #[serde(default)]
+    pub route: Route,
+}
+
+/// How and when the plan goes out, as the send layer describes it: the account (none: the
+/// practice mailbox), its server and login, the sender a mail without its own From gets, the
+/// limits it is sent within, and the start (none: as soon as it is confirmed). Frozen with the
+/// rest: the same mail through another account, within other limits or at another time is
+/// another plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Route {
+    pub account: Option<String>,
+    /// Security, login and address of the server; none: the practice mailbox.
+    pub server: Option<String>,
+    pub sender: Option<String>,
+    /// The account's limits, as the send layer writes them.
+    #[ts(type = "unknown")]
+    pub limits: serde_json::Value,
+    pub at: Option<String>,
+}
+
+impl Route {
+    /// The same account, server and sender: what a paused run may go on through. Limits may be
+    /// changed meanwhile — they change the pace, not the mail.
+    pub fn same_sender(&self, other: &Route) -> bool {
+        (&self.account, &self.server, &self.sender)
+            == (&other.account, &other.server, &other.sender)
+    }
 }
 
 impl Snapshot {
-    fn of(conn: &rusqlite::Connection, campaign_id: i64) -> Result<Snapshot> {
+    fn of(conn: &rusqlite::Connection, campaign_id: i64, route: &Route) -> Result<Snapshot> {
         let campaign = campaigns::get(conn, campaign_id)?;
         let custom_fields = contacts::custom_fields(conn, campaign.list_id)?;
         let known = Known::new(custom_fields.clone());
@@ -109,6 +138,7 @@ impl Snapshot {
             files: campaign.files,
             recipients,
             excluded,
+            route: route.clone(),
         })
     }
 
@@ -129,10 +159,10 @@ fn digest_of(json: &str) -> String {
     hex::encode(Sha256::digest(json.as_bytes()))
 }
 
-/// Freezes the campaign as it is now. Building again from unchanged data returns the same plan
-/// (same id, same digest); any change yields a new plan with a new digest.
-pub fn build(db: &Db, campaign_id: i64) -> Result<Plan> {
-    let snapshot = Snapshot::of(&*db.conn()?, campaign_id)?;
+/// Freezes the campaign as it is now, to go out by `route`. Building again from unchanged data
+/// returns the same plan (same id, same digest); any change yields a new plan with a new digest.
+pub fn build(db: &Db, campaign_id: i64, route: &Route) -> Result<Plan> {
+    let snapshot = Snapshot::of(&*db.conn()?, campaign_id, route)?;
     if snapshot.recipients.is_empty() {
         return Err(Error::NoRecipients);
     }
@@ -207,6 +237,7 @@ pub fn test(
             })
             .collect(),
         excluded: 0,
+        route: Route::default(),
     };
     let digest = digest_of(&snapshot.json());
     Ok(snapshot.into_plan(0, digest))
@@ -237,11 +268,15 @@ pub fn latest(conn: &rusqlite::Connection, campaign_id: i64) -> Result<Option<i6
         .optional()?)
 }
 
-/// The digest the campaign would have if it were reviewed now.
-pub fn current_digest(conn: &rusqlite::Connection, campaign_id: i64) -> Result<String> {
+/// The digest the campaign would have if it were reviewed now, to go out by `route`.
+pub fn current_digest(
+    conn: &rusqlite::Connection,
+    campaign_id: i64,
+    route: &Route,
+) -> Result<String> {
     // Hashed as it is written out: the JSON of a large list is never held as one string.
     let mut hasher = Hashing(Sha256::new());
-    serde_json::to_writer(&mut hasher, &Snapshot::of(conn, campaign_id)?)
+    serde_json::to_writer(&mut hasher, &Snapshot::of(conn, campaign_id, route)?)
         .expect("a snapshot always serialises");
     Ok(hex::encode(hasher.0.finalize()))
 }

@@ -20,6 +20,17 @@ pub enum Security {
     Insecure,
 }
 
+impl Security {
+    /// The URL scheme that names it (`SmtpAccount::from_url`).
+    pub fn scheme(self) -> &'static str {
+        match self {
+            Security::Starttls => "smtp",
+            Security::Tls => "smtps",
+            Security::Insecure => "smtp+insecure",
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct SmtpAccount {
     pub host: String,
@@ -27,6 +38,8 @@ pub struct SmtpAccount {
     pub security: Security,
     pub user: Option<String>,
     pub password: Option<String>,
+    /// The sender when a campaign names none (else the user, if it is an address).
+    pub from: Option<String>,
     /// Extra trusted root certificates (PEM), for servers signed by a private authority.
     pub extra_roots: Vec<Vec<u8>>,
     /// How long to wait for any one answer of the server.
@@ -85,6 +98,7 @@ impl SmtpAccount {
             security,
             user,
             password,
+            from: None,
             extra_roots: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
         };

@@ -45,6 +45,7 @@ impl Account {
             security: self.security,
             user: self.user.clone(),
             password,
+            from: self.from.clone(),
             extra_roots: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
         }

@@ -85,14 +85,35 @@ pub struct Counts {
 /// How many times a recipient is deferred before it stays deferred for the user to retry.
 pub const MAX_ATTEMPTS: u32 = 4;
 
-/// Opens the ledger for a plan: one `queued` row per recipient, all in one transaction. A plan
-/// is started once; after that it is resumed, never started again, so nothing is sent twice.
+/// Opens the ledger for a plan: one `queued` row per recipient, all in one transaction. A
+/// campaign is started once; after that it is resumed, never started again, so nothing is sent
+/// twice. Only a run cancelled before anything was attempted (during its hold, or while it
+/// waited for its time) leaves the campaign free to be confirmed again: the same plan keeps
+/// its queued recipients; another plan takes their place (the cancelled run and its
+/// confirmation stay on record).
 pub fn open(tx: &rusqlite::Transaction, plan: &Plan, now: &str) -> Result<()> {
-    let existing = tx
+    let campaign_id = plan.snapshot.campaign_id;
+    let taken = tx
+        .prepare(
+            "SELECT 1 FROM runs r JOIN plans p ON p.id = r.plan_id
+             WHERE p.campaign_id = ?1 AND (r.state != 'cancelled' OR EXISTS (
+                 SELECT 1 FROM deliveries d
+                 WHERE d.plan_id = r.plan_id AND (d.state != 'queued' OR d.attempts > 0)))",
+        )?
+        .exists([campaign_id])?;
+    if taken {
+        return Err(Error::AlreadySent(campaign_id));
+    }
+    tx.execute(
+        "DELETE FROM deliveries WHERE plan_id IN (SELECT id FROM plans WHERE campaign_id = ?1)
+         AND plan_id != ?2",
+        params![campaign_id, plan.id],
+    )?;
+    let opened = tx
         .prepare("SELECT 1 FROM deliveries WHERE plan_id = ?1 LIMIT 1")?
         .exists([plan.id])?;
-    if existing {
-        return Err(Error::AlreadySent(plan.snapshot.campaign_id));
+    if opened {
+        return Ok(());
     }
     let mut insert = tx.prepare(
         "INSERT INTO deliveries (plan_id, position, address, name, state, updated_at)

@@ -22,7 +22,7 @@ use super::runs::{self, Request, RunState};
 use super::transport::{Courier, Outbox, Outcome, Then};
 use crate::clock::stamp_of;
 use crate::error::{Error, Result};
-use crate::review::{Confirmation, Plan, confirmation, plan};
+use crate::review::{Confirmation, Plan, Route, confirmation, plan};
 use crate::store::Db;
 
 /// What a run goes by besides the outbox: the account's name (its limits count across runs)
@@ -85,18 +85,47 @@ pub struct SendSummary {
     pub practice: bool,
 }
 
+/// How a plan goes out through `outbox` with `options`, starting `at` (none: once confirmed):
+/// what the plan freezes of the account and the schedule.
+pub fn route(outbox: &Outbox, options: &RunOptions, at: Option<OffsetDateTime>) -> Route {
+    Route {
+        account: options.account.clone(),
+        server: outbox.server(),
+        sender: outbox.default_from().map(|m| m.to_string()),
+        limits: serde_json::to_value(&options.limits).expect("limits serialise"),
+        at: at.map(stamp_of),
+    }
+}
+
+/// Freezes a campaign into the plan it would be sent as through `outbox` with `options`,
+/// starting `at`.
+pub fn freeze(
+    db: &Db,
+    campaign_id: i64,
+    outbox: &Outbox,
+    options: &RunOptions,
+    at: Option<OffsetDateTime>,
+) -> Result<Plan> {
+    plan::build(db, campaign_id, &route(outbox, options, at))
+}
+
 /// Checks the confirmation and records the plan's ledger and run — nothing is sent yet. Refused,
-/// with nothing recorded, unless the confirmation carries this plan's digest and the campaign
-/// is still exactly as reviewed. `at`: start then instead of now (a schedule or a hold).
+/// with nothing recorded, unless the confirmation carries this plan's digest, the campaign is
+/// still exactly as reviewed, and it goes out through the account, within the limits and at the
+/// time (`at`; none: now) the plan froze. A plan to send now waits `hold` first (送信保留), as
+/// a scheduled run that one click can still cancel.
 pub fn start(
     db: &Db,
     plan_id: i64,
     confirmation: &Confirmation,
+    outbox: &Outbox,
     options: &RunOptions,
     at: Option<OffsetDateTime>,
+    hold: Duration,
 ) -> Result<()> {
     let now = db.now();
     let plan = plan::load(&*db.conn()?, plan_id)?;
+    let route = route(outbox, options, at);
     let from = at.unwrap_or_else(|| db.clock().now());
     let checks = super::preflight::preflight(db, &plan, options, from)?.checks;
     if let Some(blocker) = checks.blockers.first() {
@@ -105,14 +134,22 @@ pub fn start(
             first: blocker.recipients.first().cloned().unwrap_or_default(),
         });
     }
-    let at = at.map(stamp_of);
+    let starts_at = at
+        .or_else(|| (!hold.is_zero()).then(|| db.clock().now() + hold))
+        .map(stamp_of);
     let acknowledged = serde_json::to_value(confirmation).expect("a confirmation serialises");
     let shown = serde_json::json!({ "warnings": checks.warnings, "blockers": checks.blockers });
     db.with_tx(|tx| {
-        confirmation::check(tx, &plan, confirmation)?;
+        confirmation::check(tx, &plan, confirmation, &route)?;
         confirmation::record(tx, &plan, &acknowledged, &shown, &now)?;
         ledger::open(tx, &plan, &now)?;
-        runs::create(tx, plan_id, options.account.as_deref(), at.as_deref(), &now)
+        runs::create(
+            tx,
+            plan_id,
+            options.account.as_deref(),
+            starts_at.as_deref(),
+            &now,
+        )
     })
 }
 
@@ -127,7 +164,15 @@ pub async fn send(
     on_progress: impl Fn(&SendProgress) + Send + Sync + 'static,
 ) -> Result<SendSummary> {
     outbox.check().await?;
-    start(db, plan_id, confirmation, options, None)?;
+    start(
+        db,
+        plan_id,
+        confirmation,
+        outbox,
+        options,
+        None,
+        Duration::ZERO,
+    )?;
     run(db, plan_id, outbox, options, on_progress).await
 }
 
@@ -148,6 +193,12 @@ pub async fn run(
     }
     db.with_tx(|tx| ledger::recover_plan(tx, plan_id, &db.now()))?;
     let ready = async {
+        // What was confirmed was a mail from this sender through this server; limits may have
+        // been changed meanwhile (they set the pace, not the mail).
+        let now = route(outbox, options, None);
+        if !now.same_sender(&plan.snapshot.route) {
+            return Err(Error::SenderChanged);
+        }
         let from = outbox.sender(plan.snapshot.from.as_deref())?;
         let mailing = Mailing::new(db, &plan, from)?;
         outbox.check().await?;

@@ -101,8 +101,11 @@ pub fn create(
         RunState::Sending
     };
     tx.execute(
+        // A run cancelled with nothing attempted is started afresh (`ledger::open`).
         "INSERT INTO runs (plan_id, account, state, scheduled_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (plan_id) DO UPDATE SET account = ?2, state = ?3, reason = NULL,
+             request = NULL, scheduled_at = ?4, started_at = NULL, updated_at = ?5",
         params![plan_id, account, state.as_str(), at, now],
     )?;
     Ok(())
@@ -130,7 +133,7 @@ pub fn of_campaign(db: &Db, campaign_id: i64) -> Result<Option<Run>> {
     let run = db
         .conn()?
         .query_row(
-            &format!("{SELECT} WHERE p.campaign_id = ?1 ORDER BY r.plan_id DESC LIMIT 1"),
+            &format!("{SELECT} WHERE p.campaign_id = ?1 ORDER BY r.updated_at DESC, r.plan_id DESC LIMIT 1"),
             [campaign_id],
             from_row,
         )

@@ -69,14 +69,39 @@ impl Outbox {
         matches!(self, Outbox::Practice(_))
     }
 
-    /// The sender when the campaign names none: the account's user if it is an address.
+    /// The sender when the campaign names none: the account's own, else its user if that is
+    /// an address.
     pub fn default_from(&self) -> Option<Mailbox> {
         match self {
             Outbox::Smtp(account) => account
-                .user
+                .from
                 .as_deref()
-                .and_then(|u| Mailbox::from_str(u).ok()),
+                .and_then(|f| crate::compose::draft::mailbox(f).ok())
+                .or_else(|| {
+                    account
+                        .user
+                        .as_deref()
+                        .and_then(|u| Mailbox::from_str(u).ok())
+                }),
             Outbox::Practice(_) => Mailbox::from_str(PRACTICE_FROM).ok(),
+        }
+    }
+
+    /// Where the mail goes, as one line: security, login and server; none for the practice
+    /// mailbox.
+    pub fn server(&self) -> Option<String> {
+        match self {
+            Outbox::Smtp(a) => Some(format!(
+                "{}://{}{}:{}",
+                a.security.scheme(),
+                a.user
+                    .as_deref()
+                    .map(|u| format!("{u}@"))
+                    .unwrap_or_default(),
+                a.host,
+                a.port
+            )),
+            Outbox::Practice(_) => None,
         }
     }
 

@@ -142,6 +142,7 @@ impl SmtpPeer {
             security: shisa::send::Security::Starttls,
             user: Some(USER.into()),
             password: Some(PASSWORD.into()),
+            from: None,
             extra_roots: vec![std::fs::read(&self.cert).unwrap()],
             timeout: shisa::send::account::DEFAULT_TIMEOUT,
         }

@@ -112,6 +112,8 @@ const HELD = {
   ],
   newDomains: ['example.org'],
   hold: 30,
+  // Renamed after the review was confirmed: the send is refused and the review starts over.
+  edited: { email: 'ito@example.org', name: '伊藤 翔太' },
 };
 // Reviewed only, never sent: one address at a typo of gmail.com, which the review flags. Not
 // mori@gmial.com, which the workbook below imports as a new contact.
@@ -390,27 +392,7 @@ function campaignSteps(c) {
       assert.equal(text.includes('初めての送信先'), fresh, `${domain} marked new: ${text}`);
     }
 
-    // Point and call: every domain and every file has a checkbox of its own, named after the
-    // domain or the file's sha256, and nothing ticks them all at once.
-    const files = (c.invoices ?? []).map((id) => sha256(invoice(id)));
-    const ticks = await browser
-      .$$('[data-testid^="review-group-check-"], [data-testid^="review-file-check-"]')
-      .map((box) => box.getAttribute('data-testid'));
-    assert.deepEqual(
-      [...ticks].sort(),
-      [...domains.map((d) => `review-group-check-${d}`), ...files.map((f) => `review-file-check-${f}`)].sort(),
-      'one checkbox per domain and per file',
-    );
-    for (const id of ticks) {
-      assert.equal(await send.isEnabled(), false, `review-send enabled before ${id} was ticked`);
-      await click(id);
-      assert.equal(await $id(id).isSelected(), true, `${id} ticked`);
-    }
-    const attached = files.length > 0 ? ` ・ 添付ファイル ${files.length} / ${files.length}` : '';
-    await waitForText('review-acks', new RegExp(`^ドメイン ${domains.length} / ${domains.length}${attached} を確認しました$`));
-    assert.equal(await send.isEnabled(), false, 'review-send must wait for the count typed');
-    await fill('review-count', c.recipients.length);
-    await send.waitForEnabled();
+    await pointAndCall(c, domains);
 
     // The recipient without an invoice is named among the findings, with what it means.
     if (c.invoices) {
@@ -450,6 +432,40 @@ function campaignSteps(c) {
       // Not sent: the review is left as it is.
     });
     return;
+  }
+
+  if (c.edited) {
+    step(`${c.label}review: the list edited after confirming refuses the send, and the review starts over`, async () => {
+      const before = peerFiles();
+      const { email, name } = c.edited;
+      // Changed behind the confirmed screen, as another window or a colleague would: the
+      // name the mail merges, through the app's own command.
+      const stored = await browser.executeAsync((address, renamed, done) => {
+        const { invoke } = window.__TAURI_INTERNALS__;
+        const query = { search: address, list: null, tag: null, status: 'all', sort: 'address', descending: false, offset: 0, limit: 5 };
+        invoke('query_contacts', { query })
+          .then((page) => {
+            const contact = page.rows.find((x) => x.address === address);
+            return invoke('update_contact', { id: contact.id, edit: { ...contact, name: renamed } });
+          })
+          .then((x) => done(x.name), (e) => done(`error: ${JSON.stringify(e)}`));
+      }, email, name);
+      assert.equal(stored, name);
+      await click('review-send');
+      const alert = await browser.$('[role="alert"]');
+      await alert.waitForExist();
+      assert.match(await renderedText(alert), /確認したあとで、宛先・内容・送信アカウント・送信日時のどれかが変わりました/);
+      assert.deepEqual(peerFiles(), before, 'nothing was sent');
+      await click('send-back-to-review');
+      // A new plan: the edited name in it, and everything to point at anew.
+      await waitForText('review-total', count);
+      await browser.waitUntil(
+        async () => (await browser.$$(byId('review-recipient')).map((row) => renderedText(row))).some((t) => t.includes(name)),
+        { timeoutMsg: `the new plan does not show ${name}` },
+      );
+      const domains = [...new Set(c.recipients.map((r) => r.email.split('@')[1]))].sort();
+      await pointAndCall(c, domains);
+    });
   }
 
   if (c.hold) {
@@ -619,6 +635,36 @@ async function writeWorkbook(file, w) {
   sheet.addRow(w.headers);
   for (const contact of w.contacts) sheet.addRow(contact);
   await book.xlsx.writeFile(file);
+}
+
+/**
+ * Point and call on the review screen: every domain and every file has a checkbox of its own,
+ * named after the domain or the file's sha256, and nothing ticks them all at once; Send arms
+ * only once each is ticked and the number of recipients typed.
+ */
+async function pointAndCall(c, domains) {
+  const send = await $id('review-send');
+  const files = (c.invoices ?? []).map((id) => sha256(invoice(id)));
+  const ticks = await browser
+    .$$('[data-testid^="review-group-check-"], [data-testid^="review-file-check-"]')
+    .map((box) => box.getAttribute('data-testid'));
+  assert.deepEqual(
+    [...ticks].sort(),
+    [...domains.map((d) => `review-group-check-${d}`), ...files.map((f) => `review-file-check-${f}`)].sort(),
+    'one checkbox per domain and per file',
+  );
+  for (const id of ticks) {
+    assert.equal(await $id(id).isSelected(), false, `${id} starts unticked`);
+    assert.equal(await send.isEnabled(), false, `review-send enabled before ${id} was ticked`);
+    await click(id);
+    assert.equal(await $id(id).isSelected(), true, `${id} ticked`);
+  }
+  const attached = files.length > 0 ? ` ・ 添付ファイル ${files.length} / ${files.length}` : '';
+  await waitForText('review-acks', new RegExp(`^ドメイン ${domains.length} / ${domains.length}${attached} を確認しました$`));
+  assert.equal(await send.isEnabled(), false, 'review-send must wait for the count typed');
+  assert.equal(await $id('review-count').getValue(), '', 'the count starts empty');
+  await fill('review-count', c.recipients.length);
+  await send.waitForEnabled();
 }
 
 /** Sets the hold after a send now (送信保留) in Settings, in seconds, and saves it. */

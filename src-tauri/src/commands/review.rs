@@ -1,16 +1,24 @@
 use shisa::review::{Plan, plan};
-use shisa::send::mailing;
 use shisa::send::preflight::{self, Preflight};
+use shisa::send::{mailing, runner};
 use shisa::store::campaigns::MailPreview;
 use tauri::State;
 
 use crate::error::IpcResult;
 use crate::state::{AppState, blocking};
 
+/// Freezes the campaign into the plan it would be sent as: through the account in use, now
+/// or `at` (RFC 3339).
 #[tauri::command]
-pub async fn review_campaign(state: State<'_, AppState>, campaign: i64) -> IpcResult<Plan> {
+pub async fn review_campaign(
+    state: State<'_, AppState>,
+    campaign: i64,
+    at: Option<String>,
+) -> IpcResult<Plan> {
+    let (outbox, options) = state.route(state.selected_account()?.as_deref())?;
+    let at = at.as_deref().map(shisa::clock::parse_time).transpose()?;
     let db = state.db.clone();
-    blocking(move || plan::build(&db, campaign)).await
+    blocking(move || runner::freeze(&db, campaign, &outbox, &options, at)).await
 }
 
 /// One recipient's mail of a reviewed plan, exactly as it will be sent.

@@ -4,18 +4,19 @@ use shisa::review::{Confirmation, plan};
 use shisa::send::runs::{self, Request, Run, RunState};
 use shisa::send::test_send::{self, TestResult, TestSend};
 use shisa::send::{SendProgress, runner};
+use shisa::store::preferences;
+use std::time::Duration;
 use tauri::{AppHandle, State};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::error::IpcResult;
 use crate::sending;
 use crate::state::{AppState, blocking};
 
-/// The UI's only way to send: a plan id and the user's confirmation of it. The server is tried
-/// first (nothing is recorded if it cannot be reached or refuses the login); then the plan is
-/// started — now, or at `at` — and sent in the background through the selected account, its
-/// progress streamed as `send-progress` events.
+/// The UI's only way to send: a plan id, the user's confirmation of it and the start shown to
+/// them (`at`, RFC 3339; none: now), which must be the plan's. The server is tried first
+/// (nothing is recorded if it cannot be reached or refuses the login); then the plan is started
+/// — at once, after the hold (送信保留) of the settings, or at `at` — and sent in the
+/// background through the selected account, its progress streamed as `send-progress` events.
 #[tauri::command]
 pub async fn send_plan(
     app: AppHandle,
@@ -27,16 +28,16 @@ pub async fn send_plan(
     let account = state.selected_account()?;
     let (outbox, options) = state.route(account.as_deref())?;
     outbox.check().await?;
-    let at = at
-        .map(|text| OffsetDateTime::parse(&text, &Rfc3339).map_err(|_| shisa::Error::BadTime(text)))
-        .transpose()?;
+    let at = at.as_deref().map(shisa::clock::parse_time).transpose()?;
     let db = state.db.clone();
-    let campaign = blocking(move || {
-        runner::start(&db, plan_id, &confirmation, &options, at)?;
-        Ok(plan::load(&*db.conn()?, plan_id)?.snapshot.campaign_id)
+    let (campaign, now) = blocking(move || {
+        let hold = Duration::from_secs(preferences::load(&db)?.hold_seconds.into());
+        runner::start(&db, plan_id, &confirmation, &outbox, &options, at, hold)?;
+        let campaign = plan::load(&*db.conn()?, plan_id)?.snapshot.campaign_id;
+        Ok((campaign, at.is_none() && hold.is_zero()))
     })
     .await?;
-    if at.is_none() {
+    if now {
         sending::launch(app, state.inner().clone(), plan_id);
     }
     Ok(runner::status(&state.db, campaign)?)

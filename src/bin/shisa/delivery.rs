@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use serde_json::json;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use shisa::review::checks::DomainKind;
 use shisa::review::{Confirmation, plan};
@@ -248,7 +246,12 @@ fn route(
             let smtp = SmtpAccount::from_url(url, std::env::var("SHISA_SMTP_PASSWORD").ok())?;
             let options = RunOptions {
                 // A server without an account still counts its own submissions.
-                account: Some(format!("{}://{}:{}", scheme(&smtp), smtp.host, smtp.port)),
+                account: Some(format!(
+                    "{}://{}:{}",
+                    smtp.security.scheme(),
+                    smtp.host,
+                    smtp.port
+                )),
                 ..RunOptions::default()
             };
             Ok((Outbox::smtp(&with_ca(smtp, via)?)?, options))
@@ -257,14 +260,6 @@ fn route(
             Outbox::practice(&crate::practice_dir(db_path))?,
             RunOptions::default(),
         )),
-    }
-}
-
-fn scheme(smtp: &SmtpAccount) -> &'static str {
-    match smtp.security {
-        shisa::send::Security::Starttls => "smtp",
-        shisa::send::Security::Tls => "smtps",
-        shisa::send::Security::Insecure => "smtp+insecure",
     }
 }
 
@@ -284,11 +279,20 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(Error::io("the async runtime"))
 }
 
-/// `shisa review`: the plan, what is unusual about it, and the digest that confirms it.
-pub fn review(db: &Db, db_path: &Path, out: &Output, campaign: i64, via: &Via) -> Result<()> {
-    let plan = plan::build(db, campaign)?;
-    let (_, options) = route(db, db_path, via, None)?;
-    let preflight = preflight::preflight(db, &plan, &options, db.clock().now())?;
+/// `shisa review`: the plan to go out through `via` at `at` (none: now), what is unusual about
+/// it, and the digest that confirms it.
+pub fn review(
+    db: &Db,
+    db_path: &Path,
+    out: &Output,
+    campaign: i64,
+    via: &Via,
+    at: Option<&str>,
+) -> Result<()> {
+    let (outbox, options) = route(db, db_path, via, None)?;
+    let at = at.map(shisa::clock::parse_time).transpose()?;
+    let plan = runner::freeze(db, campaign, &outbox, &options, at)?;
+    let preflight = preflight::preflight(db, &plan, &options, at.unwrap_or(db.clock().now()))?;
     let snapshot = &plan.snapshot;
     let mut value = json!({
         "id": snapshot.campaign_id,
@@ -297,6 +301,7 @@ pub fn review(db: &Db, db_path: &Path, out: &Output, campaign: i64, via: &Via) -
         "list": snapshot.list,
         "subject": snapshot.subject,
         "from": snapshot.from,
+        "route": snapshot.route,
         "count": snapshot.recipients.len(),
         "excluded": snapshot.excluded,
         "recipients": snapshot.recipients,
@@ -313,14 +318,22 @@ pub fn review(db: &Db, db_path: &Path, out: &Output, campaign: i64, via: &Via) -
 
 fn review_text(plan: &shisa::review::Plan, preflight: &preflight::Preflight) -> String {
     let snapshot = &plan.snapshot;
+    let route = &snapshot.route;
     let mut text = format!(
-        "Campaign {}: {}\nFrom: {}\nList: {}\nRecipients: {} ({} excluded: suppressed), about {} to send",
+        "Campaign {}: {}\nFrom: {}\nThrough: {}\nStarts: {}\nList: {}\nRecipients: {} ({} excluded: suppressed), about {} to send",
         snapshot.campaign_id,
         snapshot.subject,
         snapshot
             .from
             .as_deref()
-            .unwrap_or("(the account's address)"),
+            .or(route.sender.as_deref())
+            .unwrap_or("(none)"),
+        match (&route.account, &route.server) {
+            (_, None) => "the practice mailbox".to_string(),
+            (Some(name), Some(server)) => format!("{name} ({server})"),
+            (None, Some(server)) => server.clone(),
+        },
+        route.at.as_deref().unwrap_or("now"),
         snapshot.list,
         snapshot.recipients.len(),
         snapshot.excluded,
@@ -366,7 +379,7 @@ fn review_text(plan: &shisa::review::Plan, preflight: &preflight::Preflight) -> 
         }
     }
     text += &format!(
-        "\nDigest: {}\nTo send: shisa send {} --confirm {}",
+        "\nDigest: {}\nTo send it, give `shisa send {}` the same account or server and time, with --confirm {}",
         plan.digest, snapshot.campaign_id, plan.digest
     );
     text
@@ -384,26 +397,22 @@ pub struct SendArgs {
 pub fn send(db: &Db, db_path: &Path, out: &Output, args: SendArgs) -> Result<()> {
     let plan_id = plan::latest(&*db.conn()?, args.campaign)?.ok_or(Error::NotConfirmed)?;
     let (outbox, options) = route(db, db_path, &args.via, None)?;
-    let at = match (&args.at, args.hold) {
-        (Some(text), _) => {
-            Some(OffsetDateTime::parse(text, &Rfc3339).map_err(|_| Error::BadTime(text.clone()))?)
-        }
-        (None, Some(hold)) if hold > 0 => {
-            Some(db.clock().now() + std::time::Duration::from_secs(hold))
-        }
-        _ => None,
-    };
+    let at = args
+        .at
+        .as_deref()
+        .map(shisa::clock::parse_time)
+        .transpose()?;
+    let hold = std::time::Duration::from_secs(args.hold.unwrap_or(0));
     // The CLI showed the plan whole (`shisa review`): its digest acknowledges every domain and
     // file of it, and its count — as long as it is this plan's digest.
     let confirmation = Confirmation {
         digest: args.confirm,
         ..Confirmation::of_all(&plan::load(&*db.conn()?, plan_id)?)
     };
-    runner::start(db, plan_id, &confirmation, &options, at)?;
-    if let Some(at) = at {
+    runner::start(db, plan_id, &confirmation, &outbox, &options, at, hold)?;
+    if let Some(at) = runs::of_campaign(db, args.campaign)?.and_then(|r| r.scheduled_at) {
         eprintln!(
-            "Sending starts at {}. To stop it: shisa cancel {}",
-            shisa::clock::stamp_of(at),
+            "Sending starts at {at}. To stop it: shisa cancel {}",
             args.campaign
         );
     }

@@ -15,9 +15,9 @@ use shisa::contacts::Mode;
 use shisa::contacts::{self, Contact, ContactQuery, CsvEncoding, ExportOptions, SuppressionReason};
 use shisa::import::mapping::Field;
 use shisa::import::{ImportOptions, ImportReport, MapColumn};
-use shisa::review::plan;
-use shisa::send::Outbox;
+
 use shisa::send::mailing::Mailing;
+use shisa::send::{Outbox, RunOptions, runner};
 use shisa::store::campaigns::CreatedCampaign;
 use shisa::store::templates::{self, MailTemplate};
 use shisa::{Db, Error, Result, history, import, store};
@@ -84,6 +84,10 @@ enum Command {
         campaign: i64,
         #[command(flatten)]
         via: delivery::Via,
+        /// The plan starts at this time (RFC 3339) instead of once confirmed; `send` must be
+        /// given the same.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
     },
     /// The exact message one recipient of a campaign will get.
     Preview {
@@ -108,7 +112,7 @@ enum Command {
         confirm: String,
         #[command(flatten)]
         via: delivery::Via,
-        /// Start at this time (RFC 3339, e.g. 2026-12-01T09:00:00+09:00) instead of now.
+        /// The start the plan was reviewed with (RFC 3339, e.g. 2026-12-01T09:00:00+09:00).
         #[arg(long, value_name = "TIME", conflicts_with = "hold")]
         at: Option<String>,
         /// Wait this many seconds before the first mail; `shisa cancel` stops it meanwhile.
@@ -359,10 +363,10 @@ fn run(cli: Cli) -> Result<()> {
             out.print(&summary, || campaign_summary(&summary));
         }
         Command::Preview { campaign, to, eml } => {
-            let plan = plan::build(&db, campaign)?;
+            let outbox = Outbox::practice(&practice_dir(&db_path))?;
+            let plan = runner::freeze(&db, campaign, &outbox, &RunOptions::default(), None)?;
             let recipient = contacts::pick(&plan.snapshot.recipients, Some(&to), |r| &r.address)?;
-            let from =
-                Outbox::practice(&practice_dir(&db_path))?.sender(plan.snapshot.from.as_deref())?;
+            let from = outbox.sender(plan.snapshot.from.as_deref())?;
             let message = Mailing::new(&db, &plan, from)?
                 .message(recipient)?
                 .formatted();
@@ -372,7 +376,9 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Template { command } => template_command(&db, &out, command)?,
-        Command::Review { campaign, via } => delivery::review(&db, &db_path, &out, campaign, &via)?,
+        Command::Review { campaign, via, at } => {
+            delivery::review(&db, &db_path, &out, campaign, &via, at.as_deref())?
+        }
         Command::Send {
             campaign,
             confirm,

@@ -33,7 +33,26 @@ const plan: Plan = {
     { address: "b@example.jp", name: null, values: {}, file: null },
     { address: "c@other.example", name: "千葉", values: {}, file: null },
   ],
+  route: {
+    account: null,
+    server: null,
+    sender: "practice@shisa.invalid",
+    limits: { windows: [], connections: 4 },
+    at: null,
+  },
 };
+
+/** The plan as the backend freezes it again for another start: another digest, same mails. */
+function frozenAt(reviewed: Plan, at: string | null): Plan {
+  if (at === null) return reviewed;
+  const stamp = new Date(at).toISOString().replace(".000Z", "Z");
+  return {
+    ...reviewed,
+    id: reviewed.id + 100,
+    digest: `at-${stamp}`,
+    route: { ...reviewed.route, at: stamp },
+  };
+}
 
 /** The first recipient's mail as the backend builds it. */
 const MAIL: MailPreview = {
@@ -128,8 +147,8 @@ function backend(
   estimate: Estimate = { seconds: 150, finish_at: new Date(Date.now() + 150_000).toISOString() },
   checks: Preflight = CHECKS,
 ) {
-  core.invoke.mockImplementation(async (command: string) => {
-    if (command === "review_campaign") return reviewed;
+  core.invoke.mockImplementation(async (command: string, args?: { at?: string | null }) => {
+    if (command === "review_campaign") return frozenAt(reviewed, args?.at ?? null);
     if (command === "preview_plan") return MAIL;
     if (command === "check_plan") return checks;
     if (command === "get_settings") return settings;
@@ -193,7 +212,7 @@ describe("Review", () => {
     show();
 
     expect(await screen.findAllByTestId("review-recipient")).toHaveLength(3);
-    expect(core.invoke).toHaveBeenCalledWith("review_campaign", { campaign: 7 });
+    expect(core.invoke).toHaveBeenCalledWith("review_campaign", { campaign: 7, at: null });
     expect(screen.getByTestId("review-total")).toHaveTextContent("3");
     expect(screen.getByTestId("review-digest")).toHaveAttribute("title", plan.digest);
     expect(screen.getByText(/練習モード/)).toBeInTheDocument();
@@ -342,12 +361,52 @@ describe("Review", () => {
     later.setSeconds(0, 0);
     await fireEvent.input(at, { target: { value: local(later) } });
     expect(screen.queryByTestId("review-at-problem")).toBeNull();
+    // The start is part of the plan: it is frozen again for it, and Send waits till it is.
+    expect(screen.getByTestId("review-refreezing")).toBeInTheDocument();
+    expect(send).toBeDisabled();
+    const scheduled = frozenAt(plan, later.toISOString());
+    await vi.waitFor(() => expect(send).toBeEnabled());
+    expect(core.invoke).toHaveBeenCalledWith("review_campaign", {
+      campaign: 7,
+      at: later.toISOString(),
+    });
+    expect(screen.getByTestId("review-digest")).toHaveAttribute("title", scheduled.digest);
+    // The same mails to the same recipients: what was ticked and typed stands.
+    for (const box of ticks()) expect(box).toBeChecked();
     await fireEvent.click(send);
-    expect(onsend).toHaveBeenCalledExactlyOnceWith(plan, CONFIRMED, later.toISOString(), false);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(
+      scheduled,
+      { ...CONFIRMED, digest: scheduled.digest },
+      scheduled.route.at,
+      false,
+    );
 
     await fireEvent.click(screen.getByTestId("review-when-now"));
+    await vi.waitFor(() => expect(send).toBeEnabled());
     await fireEvent.click(send);
     expect(onsend).toHaveBeenLastCalledWith(plan, CONFIRMED, null, false);
+  });
+
+  it("checks everything anew when the mails changed while the plan was frozen again", async () => {
+    backend(PRACTICE);
+    show();
+    await acknowledge();
+    // Meanwhile someone added a recipient: the plan for the new time has other mails.
+    const grown: Plan = {
+      ...plan,
+      recipients: [
+        ...plan.recipients,
+        { address: "d@example.jp", name: null, values: {}, file: null },
+      ],
+    };
+    backend(PRACTICE, grown);
+    await fireEvent.click(screen.getByTestId("review-when-later"));
+    const later = new Date(Date.now() + 60 * MINUTE);
+    await fireEvent.input(screen.getByTestId("review-at"), { target: { value: local(later) } });
+    await vi.waitFor(() => expect(screen.getByTestId("review-total")).toHaveTextContent("4"));
+    for (const box of ticks()) expect(box).not.toBeChecked();
+    expect(screen.getByTestId("review-count")).toHaveValue("");
+    expect(screen.getByTestId("review-send")).toBeDisabled();
   });
 
   it("estimates how long sending takes and when it ends", async () => {
@@ -504,6 +563,23 @@ describe("Review checks", () => {
     );
   });
 
+  it("draws only the recipients in view of ten thousand, with the file each gets", async () => {
+    const recipients = Array.from({ length: 10_000 }, (_, i) => ({
+      address: `u${i}@example.jp`,
+      name: `宛先${i}`,
+      values: {},
+      file: { name: `請求書_${i}.pdf`, size: 100, sha256: `sha-${i}` },
+    }));
+    backend(PRACTICE, { ...plan, recipients });
+    show();
+    const list = await screen.findByTestId("review-recipients");
+    const drawn = within(list).getAllByTestId("review-recipient");
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.length).toBeLessThan(50);
+    expect(drawn[0]).toHaveTextContent("u0@example.jp 宛先0 請求書_0.pdf");
+    expect(screen.getByTestId("review-total")).toHaveTextContent("10,000");
+  });
+
   it("shows the first few recipients of a warning, and the others on request", async () => {
     const empty = Array.from({ length: 5 }, (_, i) => `u${i}@example.jp`);
     backend(PRACTICE, plan, undefined, {
@@ -622,8 +698,15 @@ describe("Review checks", () => {
     const later = new Date(Date.now() + 2 * 60 * MINUTE);
     later.setSeconds(0, 0);
     await fireEvent.input(screen.getByTestId("review-at"), { target: { value: local(later) } });
+    const scheduled = frozenAt(plan, later.toISOString());
+    await vi.waitFor(() => expect(screen.getByTestId("review-send")).toBeEnabled());
     await fireEvent.click(screen.getByTestId("review-send"));
-    expect(onsend).toHaveBeenLastCalledWith(plan, CONFIRMED, later.toISOString(), false);
+    expect(onsend).toHaveBeenLastCalledWith(
+      scheduled,
+      { ...CONFIRMED, digest: scheduled.digest },
+      scheduled.route.at,
+      false,
+    );
   });
 });
 

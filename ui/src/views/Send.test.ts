@@ -37,6 +37,7 @@ const plan: Plan = {
     values: {},
     file: null,
   })),
+  route: { account: null, server: null, sender: null, limits: null, at: null },
 };
 
 /** Everything of the plan acknowledged, as the Review view hands it on. */
@@ -272,7 +273,8 @@ describe("Send", () => {
       await run.ready;
       await tick();
 
-      expect(calls("send_plan")).toEqual([{ planId: 11, confirmation, at }]);
+      // The backend adds the hold to a send now; the run shows when it ends.
+      expect(calls("send_plan")).toEqual([{ planId: 11, confirmation, at: null }]);
       const countdown = screen.getByTestId("send-hold-countdown");
       expect(countdown).toHaveTextContent("送信保留中: あと 30 秒で送信を始めます");
       // Instead of the schedule's words and its controls: the one button that undoes it all.
@@ -450,7 +452,9 @@ describe("Send", () => {
     render(Send, { run, onhistory: () => {}, onreview });
 
     expect(
-      await screen.findByText("宛先リストが確認後に変更されました。もう一度確認してください。"),
+      await screen.findByText(
+        "確認したあとで、宛先・内容・送信アカウント・送信日時のどれかが変わりました。もう一度確認してください。",
+      ),
     ).toBeInTheDocument();
     expect(screen.queryByTestId("send-done")).toBeNull();
     expect(run.active).toBe(false);

@@ -105,11 +105,12 @@ export class SendRun {
 
   /**
    * Starts a plan as the user confirmed it (the Review view's point and call), now or at `at`
-   * (RFC 3339); `held`: `at` is the end of a hold.
+   * (RFC 3339); `held`: `at` is the expected end of the hold, which the backend adds to a send
+   * now.
    */
   static start(plan: Plan, confirmation: Confirmation, at: string | null, held = false): SendRun {
     const run = new SendRun(blank(plan.campaign_id, plan.id, plan.recipients.length), plan.id, () =>
-      sendPlan(plan.id, confirmation, at),
+      sendPlan(plan.id, confirmation, held ? null : at),
     );
     run.scheduledAt = at;
     run.held = held;

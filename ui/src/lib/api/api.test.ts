@@ -135,7 +135,7 @@ describe("api wrappers", () => {
     ["save_draft", () => compose.saveDraft(newCampaign), { draft: newCampaign }],
     ["load_draft", () => compose.loadDraft(), undefined],
     ["discard_draft", () => compose.discardDraft(), undefined],
-    ["review_campaign", () => reviewCampaign(3), { campaign: 3 }],
+    ["review_campaign", () => reviewCampaign(3, null), { campaign: 3, at: null }],
     [
       "send_plan",
       () => send.sendPlan(5, { digest: "abc" }, "2026-12-01T00:00:00.000Z"),
@@ -273,7 +273,7 @@ describe("api wrappers", () => {
 
   it("rejects with a normalised IpcError", async () => {
     core.invoke.mockRejectedValue({ code: "plan_changed", message: "digest mismatch" });
-    await expect(reviewCampaign(1)).rejects.toEqual({
+    await expect(reviewCampaign(1, null)).rejects.toEqual({
       code: "plan_changed",
       message: "digest mismatch",
     });

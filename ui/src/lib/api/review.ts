@@ -3,9 +3,12 @@ import type { Plan } from "../bindings/Plan";
 import type { Preflight } from "../bindings/Preflight";
 import { call } from "./ipc";
 
-/** Freezes the campaign into a send plan that the user then confirms. */
-export function reviewCampaign(campaign: number): Promise<Plan> {
-  return call("review_campaign", { campaign });
+/**
+ * Freezes the campaign into the send plan the user then confirms: through the account in use,
+ * now (`at` null) or at `at` (RFC 3339).
+ */
+export function reviewCampaign(campaign: number, at: string | null): Promise<Plan> {
+  return call("review_campaign", { campaign, at });
 }
 
 /** One recipient's mail of the plan exactly as it will be sent; `null`: the first recipient. */

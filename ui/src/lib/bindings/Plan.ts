@@ -2,6 +2,7 @@
 import type { CampaignFile } from "./CampaignFile";
 import type { Charset } from "./Charset";
 import type { PlanRecipient } from "./PlanRecipient";
+import type { Route } from "./Route";
 
 /**
  * A frozen plan: its snapshot, and the digest that names it.
@@ -14,4 +15,4 @@ custom_fields: Array<string>, files: Array<CampaignFile>, recipients: Array<Plan
 /**
  * Members of the list left out because their address is suppressed.
  */
-excluded: number, };
+excluded: number, route: Route, };

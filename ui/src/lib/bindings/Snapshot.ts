@@ -2,6 +2,7 @@
 import type { CampaignFile } from "./CampaignFile";
 import type { Charset } from "./Charset";
 import type { PlanRecipient } from "./PlanRecipient";
+import type { Route } from "./Route";
 
 /**
  * Everything the digest covers, in canonical form: fields in declaration order, recipients in
@@ -17,4 +18,4 @@ custom_fields: Array<string>, files: Array<CampaignFile>, recipients: Array<Plan
 /**
  * Members of the list left out because their address is suppressed.
  */
-excluded: number, };
+excluded: number, route: Route, };

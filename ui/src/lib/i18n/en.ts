@@ -27,7 +27,8 @@ export const en: Messages = {
   errors: {
     invalid_input: "Some of the input is not valid. Please check it and try again.",
     not_found: "The item could not be found. Please reopen the screen and try again.",
-    plan_changed: "The recipient list changed after it was reviewed. Please review it again.",
+    plan_changed:
+      "The recipients, the content, the sending account or the start time changed after the review. Please review it again.",
     not_confirmed:
       "The recipients have not been confirmed yet. Please check them on the Review screen.",
     import_failed:
@@ -427,11 +428,13 @@ export const en: Messages = {
     count: "Recipients",
     excluded: "{count, number} suppressed addresses are left out.",
     digest: "Check number",
-    digestHint: "This number changes whenever the content or the recipients change.",
+    digestHint:
+      "This number changes whenever the recipients, the content, the sending account or the start time change.",
     recipients: "Recipients",
     colAddress: "Address",
     colName: "Name",
     checking: "Checking the recipients and attachments…",
+    refreezing: "Freezing the plan again for the new start time…",
     groups: "Recipient domains",
     groupsLead:
       "Sending to {count, plural, one {# domain} other {# domains}}, the ones to watch first. Please check that you know every domain.",

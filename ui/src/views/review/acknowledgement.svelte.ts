@@ -40,6 +40,32 @@ export class Ticks<T> {
   get ticked(): T[] {
     return this.items.filter((item) => this.#ticked.has(item));
   }
+
+  /** Ticks the rows that were ticked in `earlier`, matched by `key`. */
+  keep(earlier: Ticks<T>, key: (item: T) => string): void {
+    // A lookup for this call only, not state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const ticked = new Set(earlier.ticked.map(key));
+    for (const item of this.items) if (ticked.has(key(item))) this.#ticked.add(item);
+  }
+}
+
+/** The parts of a plan that say how and when it goes out, not what goes out to whom. */
+const ROUTE = new Set(["id", "digest", "route"]);
+
+/** The mails of a plan, in a form to compare: everything but its route and its names. */
+function mailsOf(plan: Plan): string {
+  return JSON.stringify(plan, function (this: unknown, key: string, value: unknown) {
+    return this === plan && ROUTE.has(key) ? undefined : value;
+  });
+}
+
+/**
+ * Whether two plans send the very same mails to the very same recipients, and differ at most
+ * in how or when they go out.
+ */
+export function sameMails(a: Plan, b: Plan): boolean {
+  return mailsOf(a) === mailsOf(b);
 }
 
 /**
@@ -78,6 +104,26 @@ export class Acknowledgement {
     this.files = new Ticks(preflight.attachments);
     this.recipients = plan.recipients.length;
     this.#digest = plan.digest;
+  }
+
+  /**
+   * For a plan frozen again with another start time: what was ticked and typed for `earlier`
+   * stands, as long as the mails and their recipients are the very same (`sameMails`) — else
+   * everything is to be checked anew.
+   */
+  static after(
+    earlier: Acknowledgement | null,
+    before: Plan | null,
+    plan: Plan,
+    preflight: Preflight,
+  ): Acknowledgement {
+    const next = new Acknowledgement(plan, preflight);
+    if (earlier && before && sameMails(before, plan)) {
+      next.domains.keep(earlier.domains, (group) => `${group.domain}\n${group.count}`);
+      next.files.keep(earlier.files, (file) => `${file.sha256}\n${file.recipients}`);
+      next.typed = earlier.typed;
+    }
+    return next;
   }
 
   get missing(): Missing[] {

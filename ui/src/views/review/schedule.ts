@@ -13,6 +13,12 @@ export function startOf(schedule: Schedule, now: number): Start {
   return { ok: true, at: new Date(time).toISOString() };
 }
 
+/** Whether two starts (RFC 3339, `null`: now) are the same moment, to the second. */
+export function sameMoment(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Math.floor(Date.parse(a) / 1000) === Math.floor(Date.parse(b) / 1000);
+}
+
 /** A time as a datetime-local input writes it: local, to the minute. */
 export function localInput(time: number): string {
   const date = new Date(time);
