@@ -183,36 +183,27 @@ fn a_hold_can_be_cancelled_and_then_nothing_is_sent() {
         3,
         &["--smtp", &url, "--at", "2030-01-01T09:00:00+09:00"],
     );
-    let now = ws.cli(&[
-        "send",
-        "1",
-        "--confirm",
-        &digest,
-        "--smtp",
-        &url,
-        "--tls-ca",
-        &cert,
-    ]);
+    let send = |digest: &str, extra: &[&str]| {
+        let base = [
+            "send",
+            "1",
+            "--confirm",
+            digest,
+            "--smtp",
+            &url,
+            "--tls-ca",
+            &cert,
+        ];
+        ws.cli_command(&[&base[..], extra].concat())
+    };
+    let now = send(&digest, &[]).output().unwrap();
     let reason = String::from_utf8_lossy(&now.stderr);
     assert!(reason.contains("start time"), "{reason}");
     let digest = json_of(&ws.cli(&["--json", "review", "1", "--smtp", &url]))["digest"]
         .as_str()
         .unwrap()
         .to_string();
-    let sending = ws
-        .cli_command(&[
-            "--json",
-            "send",
-            "1",
-            "--confirm",
-            &digest,
-            "--smtp",
-            &url,
-            "--tls-ca",
-            &cert,
-            "--hold",
-            "60",
-        ])
+    let sending = send(&digest, &["--json", "--hold", "60"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -26,27 +26,34 @@ export function install() {
   }
 
   /**
-   * Waits for `ready()` to hold, checked on every DOM change; resolves with when the DOM was
-   * ready and when the frame showing it was painted. Rejects after `timeout` ms with what
-   * `describe()` says of the page.
+   * Waits for every test of `conditions` (name → test) to hold, each checked on every DOM
+   * change; resolves with, for each name, when its DOM was ready and when the frame showing it
+   * was painted. Rejects after `timeout` ms with what `describe()` says of the page. One action
+   * can so be followed to several moments (the review benchmark's plan, then its checks).
    */
-  function until(ready, describe, timeout = 60_000) {
+  function until(conditions, describe, timeout = 60_000) {
     return new Promise((resolve, reject) => {
-      let done = false;
-      const check = () => {
-        if (done) return;
-        let ok = false;
+      const pending = new Set(Object.keys(conditions));
+      const times = {};
+      const holds = (name) => {
         try {
-          ok = ready();
+          return conditions[name]();
         } catch {
-          ok = false;
+          return false;
         }
-        if (!ok) return;
-        done = true;
+      };
+      const check = () => {
+        for (const name of [...pending].filter(holds)) {
+          pending.delete(name);
+          const dom = performance.now();
+          frame().then(() => {
+            times[name] = { dom, painted: performance.now() };
+            if (Object.keys(times).length === Object.keys(conditions).length) resolve(times);
+          });
+        }
+        if (pending.size > 0) return;
         observer.disconnect();
         clearTimeout(timer);
-        const dom = performance.now();
-        frame().then(() => resolve({ dom, painted: performance.now() }));
       };
       const observer = new MutationObserver(check);
       observer.observe(document.body, {
@@ -56,7 +63,6 @@ export function install() {
         attributes: true,
       });
       const timer = setTimeout(() => {
-        done = true;
         observer.disconnect();
         reject(new Error(`not on screen after ${timeout} ms: ${describe()}`));
       }, timeout);
@@ -114,7 +120,7 @@ export function install() {
   async function timed(action, ready) {
     const start = performance.now();
     action();
-    const { dom, painted } = await until(ready, describe);
+    const { dom, painted } = (await until({ ready }, describe)).ready;
     return { ms: painted - start, domMs: dom - start };
   }
 
@@ -126,7 +132,7 @@ export function install() {
   /** Back to the import tab, which unmounts the contacts view and all it had loaded. */
   async function closeContacts() {
     byId('tab-import').click();
-    await until(() => !byId('contacts-table'), () => 'the contacts view stays');
+    await until({ closed: () => !byId('contacts-table') }, () => 'the contacts view stays');
     await settle(500);
   }
 
@@ -143,7 +149,7 @@ export function install() {
 
   async function clearSearch(count, first) {
     type('');
-    await until(() => showing(count, first), describe);
+    await until({ cleared: () => showing(count, first) }, describe);
     await settle(300);
   }
 
@@ -298,6 +304,7 @@ export function install() {
 
   window.__bench = {
     settle,
+    until,
     total,
     describe,
     openContacts,

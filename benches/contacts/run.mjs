@@ -19,8 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { remote } from 'webdriverio';
-import { createRun } from '../../tests/e2e/harness.mjs';
+import { cli, createBench, fmt, log, median, root, sh } from '../app.mjs';
 import {
   ADDRESS, HEADER, NAME, byAddress, firstByName, makeContacts, searched, toCsv,
 } from './contacts.mjs';
@@ -36,65 +35,29 @@ const WINDOW = { width: 1280, height: 800 };
 const CHROMIUM = '/usr/bin/chromium';
 
 const here = import.meta.dirname;
-const root = path.resolve(here, '../..');
-const runDir = path.join(here, '.run');
-const dataDir = path.join(runDir, 'data');
-const app = path.join(root, 'target/debug/shisa-desktop');
-const cli = path.join(root, 'target/debug/shisa');
-const run = createRun({ name: 'bench', runDir, limitMs: 25 * 60_000 });
+const bench = createBench({ dir: here, limitMs: 25 * 60_000 });
+const { runDir, shot } = bench;
 
-let browser;
-await main().then(
-  async (code) => {
-    await browser?.deleteSession().catch(() => {});
-    await run.finish(code);
-  },
-  async (err) => {
-    // Bounded: a webview that is still busy answers no command.
-    const quickly = (promise) => Promise.race([promise.catch(() => {}), sleep(10_000)]);
-    if (browser) await quickly(browser.saveScreenshot(path.join(runDir, 'failed.png')));
-    if (browser) await quickly(browser.deleteSession());
-    await run.finish(1, err.stack ?? err.message);
-  },
-);
+await bench.finish(main);
 
 async function main() {
-  build();
-  fs.rmSync(runDir, { recursive: true, force: true });
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The baseline's playwright-core, installed here when it is missing.
+  if (!fs.existsSync(path.join(here, 'node_modules/playwright-core'))) {
+    sh('npm', ['ci', '--prefix', here, '--no-audit', '--no-fund']);
+  }
+  bench.prepare();
 
   const rows = makeContacts(COUNT);
   const expect = expectations(rows);
   const importMs = importContacts(rows);
 
-  const display = process.env.DISPLAY || (await run.startXvfb());
-  const driverPort = await run.startTauriDriver(display, dataDir);
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: driverPort,
-    logLevel: 'error',
-    connectionRetryCount: 0,
-    // Also how long one command may take: a measurement waits up to a minute for the screen.
-    connectionRetryTimeout: 3 * 60_000,
-    capabilities: {
-      'tauri:options': { application: app },
-      // tauri-driver does not carry WebDriver BiDi, and a session that asks for it fails.
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
-  await browser.$('[data-testid="step-import"]').waitForDisplayed({ timeout: 30_000 });
-  await browser.setWindowSize(WINDOW.width, WINDOW.height);
-  await browser.setTimeout({ script: 2 * 60_000 });
-  await browser.execute(install);
-  // The window settles into its size before anything is timed.
-  await page('settle', 1000);
+  await bench.open({ size: WINDOW, scriptMs: 2 * 60_000, install: [install] });
 
   const debounce = searchDelay();
   const shisa = await measureShisa(expect);
   const ipc = await measureIpc(expect);
   // The app is closed before the baseline starts, so that the two never share the CPU.
-  await browser.deleteSession();
-  browser = null;
+  await bench.close();
   const baseline = await measureBaseline(rows, expect);
 
   const results = {
@@ -105,8 +68,8 @@ async function main() {
 }
 
 /** Runs a function of `window.__bench` in the page and returns what it resolves to. */
-function page(name, ...args) {
-  return browser.execute((fn, list) => window.__bench[fn](...list), name, args);
+function page(fn, ...args) {
+  return bench.page('__bench', fn, ...args);
 }
 
 /** Times one action `TIMES` times, saying how each went (stderr, so stdout stays the table). */
@@ -118,14 +81,6 @@ async function repeat(label, once) {
     samples.push(sample);
   }
   return samples;
-}
-
-function log(line) {
-  process.stderr.write(`bench: ${line}\n`);
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function expectations(rows) {
@@ -270,10 +225,6 @@ async function measureBaseline(rows, expect) {
   }
 }
 
-async function shot(name) {
-  await browser.saveScreenshot(path.join(runDir, `${name}.png`));
-}
-
 function report({ shisa, baseline, ipc, debounce, importMs }) {
   const ms = (samples) => samples.map((s) => s.ms);
   const firstPaint = median(ms(shisa.firstPaint));
@@ -343,16 +294,6 @@ function samples(list, minus) {
   return list.map((s) => `${fmt(s.ms - minus)} (${fmt(s.domMs - minus)})`).join(', ');
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function fmt(ms) {
-  return ms >= 100 ? Math.round(ms).toLocaleString('en') : ms.toFixed(1);
-}
-
 /** The view's own debounce, read from its source so that a change of it cannot skew the figure. */
 function searchDelay() {
   const source = fs.readFileSync(path.join(root, 'ui/src/views/contacts/Filters.svelte'), 'utf8');
@@ -365,9 +306,8 @@ function searchDelay() {
 function importContacts(rows) {
   const csv = path.join(runDir, 'contacts.csv');
   fs.writeFileSync(csv, toCsv(rows));
-  const db = path.join(dataDir, 'shisa.sqlite3');
   const started = performance.now();
-  const result = spawnSync(cli, ['--db', db, 'import', csv, '--list', LIST, '--json'], {
+  const result = spawnSync(cli, ['--db', bench.db, 'import', csv, '--list', LIST, '--json'], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -380,39 +320,4 @@ function importContacts(rows) {
     );
   }
   return ms;
-}
-
-/**
- * playwright-core and the CLI if they are missing; the UI and then the app if they are missing
- * or older than the UI's sources (the app embeds ui/dist when it is compiled).
- */
-function build() {
-  if (!fs.existsSync(path.join(here, 'node_modules/playwright-core'))) {
-    sh('npm', ['ci', '--prefix', here, '--no-audit', '--no-fund']);
-  }
-  if (!fs.existsSync(cli)) sh('cargo', ['build', '--bin', 'shisa']);
-  const ui = path.join(root, 'ui');
-  const sources = Math.max(
-    newest(path.join(ui, 'src')),
-    ...['index.html', 'package.json', 'vite.config.ts'].map((f) => newest(path.join(ui, f))),
-  );
-  const dist = path.join(ui, 'dist');
-  if (newest(dist) < sources) sh('npm', ['run', 'build', '-w', 'ui']);
-  if (!fs.existsSync(app) || fs.statSync(app).mtimeMs < Math.max(sources, newest(dist))) {
-    sh('cargo', ['build', '-p', 'shisa-desktop']);
-  }
-}
-
-/** The latest modification time under a path; 0 when there is nothing. */
-function newest(file) {
-  if (!fs.existsSync(file)) return 0;
-  const stat = fs.statSync(file);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...fs.readdirSync(file).map((f) => newest(path.join(file, f))));
-}
-
-function sh(command, args) {
-  process.stderr.write(`bench: ${command} ${args.join(' ')}\n`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
 }

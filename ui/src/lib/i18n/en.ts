@@ -433,6 +433,8 @@ export const en: Messages = {
     recipients: "Recipients",
     colAddress: "Address",
     colName: "Name",
+    colFile: "Own file",
+    noFile: "(none)",
     checking: "Checking the recipients and attachments…",
     refreezing: "Freezing the plan again for the new start time…",
     groups: "Recipient domains",

@@ -432,6 +432,8 @@ export const ja = {
     recipients: "宛先一覧",
     colAddress: "メールアドレス",
     colName: "お名前",
+    colFile: "宛先ごとのファイル",
+    noFile: "（なし）",
     checking: "宛先と添付ファイルを確かめています…",
     refreezing: "送信日時に合わせて、送信内容を確定し直しています…",
     groups: "宛先のドメイン",
