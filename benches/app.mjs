@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { remote } from 'webdriverio';
-import { createRun } from '../tests/e2e/harness.mjs';
+import { createRun, driving } from '../tests/e2e/harness.mjs';
 
 export const root = path.resolve(import.meta.dirname, '..');
 export const cli = path.join(root, 'target/debug/shisa');
@@ -93,21 +93,7 @@ export function createBench({ dir, limitMs }) {
     return browser.execute((o, f, list) => window[o][f](...list), object, fn, args);
   }
 
-  function $id(id) {
-    return browser.$(`[data-testid="${id}"]`);
-  }
-
-  async function click(id) {
-    const el = await $id(id);
-    await el.waitForClickable();
-    await el.click();
-  }
-
-  async function fill(id, value) {
-    const el = await $id(id);
-    await el.waitForDisplayed();
-    await el.setValue(String(value));
-  }
+  const { $id, click, fill } = driving(() => browser);
 
   async function shot(name) {
     await browser.saveScreenshot(path.join(runDir, `${name}.png`));

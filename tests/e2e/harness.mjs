@@ -134,6 +134,25 @@ export function createRun({ name, runDir, limitMs }) {
   return { start, startXvfb, startSmtpPeer, startTauriDriver, finish, logFile, showLogTail };
 }
 
+/**
+ * How the tests and the benchmarks act on the app's page: elements by their data-testid,
+ * clicked once clickable, filled once displayed — on whichever session `current()` returns.
+ */
+export function driving(current) {
+  const $id = (id) => current().$(`[data-testid="${id}"]`);
+  async function click(id) {
+    const el = await $id(id);
+    await el.waitForClickable();
+    await el.click();
+  }
+  async function fill(id, value) {
+    const el = await $id(id);
+    await el.waitForDisplayed();
+    await el.setValue(String(value));
+  }
+  return { $id, click, fill };
+}
+
 function killGroup(child, signal) {
   try {
     process.kill(-child.pid, signal);

@@ -42,6 +42,7 @@ import { after, before, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { remote } from 'webdriverio';
+import { driving } from './harness.mjs';
 
 const { app, dataDir, driverPort, runDir, smtp } = JSON.parse(process.env.SHISA_E2E ?? 'null') ??
   assert.fail('run this through tests/e2e/run.mjs');
@@ -152,6 +153,7 @@ const SEND_TIMEOUT_MS = 45_000;
 
 let browser;
 let broken = false;
+const { $id, click, fill } = driving(() => browser);
 let shots = 0;
 
 before(async () => {
@@ -914,22 +916,6 @@ function textOf(html) {
 
 function byId(id) {
   return `[data-testid="${id}"]`;
-}
-
-function $id(id) {
-  return browser.$(byId(id));
-}
-
-async function click(id) {
-  const el = await $id(id);
-  await el.waitForClickable();
-  await el.click();
-}
-
-async function fill(id, value) {
-  const el = await $id(id);
-  await el.waitForDisplayed();
-  await el.setValue(String(value));
 }
 
 /** Picks an option of a <select>, waiting for options that load asynchronously. */
