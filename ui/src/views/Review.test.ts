@@ -387,6 +387,42 @@ describe("Review", () => {
     expect(onsend).toHaveBeenLastCalledWith(plan, CONFIRMED, null, false);
   });
 
+  it("shows the plan for the time chosen last, whatever order the answers come in", async () => {
+    const first = new Date(Date.now() + 60 * MINUTE);
+    const last = new Date(Date.now() + 120 * MINUTE);
+    backend(PRACTICE);
+    const answer = core.invoke.getMockImplementation()!;
+    // The plan for the first time chosen is slow to come; the second's is quick.
+    core.invoke.mockImplementation(async (command: string, args?: { at?: string | null }) => {
+      if (command === "review_campaign" && args?.at === first.toISOString()) {
+        await new Promise((resolve) => setTimeout(resolve, 800));
+      }
+      return answer(command, args);
+    });
+    const onsend = show();
+    await acknowledge();
+    await fireEvent.click(screen.getByTestId("review-when-later"));
+    const at = screen.getByTestId("review-at");
+    first.setSeconds(0, 0);
+    last.setSeconds(0, 0);
+    await fireEvent.input(at, { target: { value: local(first) } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await fireEvent.input(at, { target: { value: local(last) } });
+    const send = screen.getByTestId("review-send");
+    await vi.waitFor(() => expect(send).toBeEnabled(), { timeout: 2000 });
+    // Past the slow answer too: it does not replace the plan shown.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const scheduled = frozenAt(plan, last.toISOString());
+    expect(screen.getByTestId("review-digest")).toHaveAttribute("title", scheduled.digest);
+    await fireEvent.click(send);
+    expect(onsend).toHaveBeenCalledExactlyOnceWith(
+      scheduled,
+      { ...CONFIRMED, digest: scheduled.digest },
+      scheduled.route.at,
+      false,
+    );
+  });
+
   it("checks everything anew when the mails changed while the plan was frozen again", async () => {
     backend(PRACTICE);
     show();
