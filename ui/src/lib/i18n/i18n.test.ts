@@ -9,7 +9,7 @@ import { COLUMNS } from "../../views/contacts/columns";
 import { SUPPRESSION_REASONS } from "../../views/contacts/suppression";
 import { FINDING_KINDS } from "../../views/review/findings";
 import { IMPORT_FIELDS, REASON_KEYS } from "../../views/import/fields";
-import { CONNECT_STEPS, PROBLEMS, WINDOW_UNITS } from "../../views/settings/account";
+import { CONNECT_STEPS, LIMIT_FIELDS, PROBLEMS, WINDOW_UNITS } from "../../views/settings/account";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -98,6 +98,7 @@ describe("dictionaries", () => {
       ...WINDOW_UNITS.map((u) => `settings.window.${u.unit}`),
       ...CONNECT_STEPS.flatMap((s) => [`settings.steps.${s}`, `settings.stepHints.${s}`]),
       ...PROBLEMS.map((p) => `settings.problems.${p}`),
+      ...LIMIT_FIELDS.map((f) => `settings.${f}`),
       ...FINDING_KINDS.map((k) => `review.findings.${k}`),
     ];
     expect(dynamic.filter((key) => !(key in jaFlat))).toEqual([]);

@@ -59,11 +59,16 @@ export type Draft = {
 
 type LimitFields = Pick<Draft, "perMinute" | "perHour" | "perDay" | "otherWindows">;
 
-const EDITED: [keyof Omit<LimitFields, "otherWindows">, number][] = [
+type LimitField = keyof Omit<LimitFields, "otherWindows">;
+
+const EDITED: [LimitField, number][] = [
   ["perMinute", MINUTE],
   ["perHour", HOUR],
   ["perDay", DAY],
 ];
+
+/** The windows the form has a field of its own for, shortest first. */
+export const LIMIT_FIELDS: LimitField[] = EDITED.map(([field]) => field);
 
 function limitFields(windows: LimitWindow[]): LimitFields {
   const per = (seconds: number) => windows.find((w) => w.seconds === seconds)?.max ?? null;
