@@ -3,24 +3,12 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { CampaignSummary } from "../lib/bindings/CampaignSummary";
 import type { DeliveryRow } from "../lib/bindings/DeliveryRow";
 import type { RunState } from "../lib/bindings/RunState";
-import type { Settings } from "../lib/bindings/Settings";
+import { PRACTICE_SETTINGS } from "../test/settings";
 
 vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeCore")).fakeCore);
 const { fakeCore: core } = await import("../test/fakeCore");
 
 const { default: History } = await import("./History.svelte");
-
-const SETTINGS: Settings = {
-  accounts: [],
-  practice_mailbox: "/home/u/practice",
-  preferences: {
-    large_message_mb: 10,
-    account: null,
-    own_domains: [],
-    blocked: [],
-    hold_seconds: 0,
-  },
-};
 
 function campaign(id: number): CampaignSummary {
   return {
@@ -54,7 +42,7 @@ const DELIVERY: DeliveryRow = {
 function backend(state: RunState) {
   core.invoke.mockImplementation(async (command: string, args: { campaign: number }) => {
     if (command === "list_campaigns") return [campaign(8), campaign(7)];
-    if (command === "get_settings") return SETTINGS;
+    if (command === "get_settings") return PRACTICE_SETTINGS;
     if (command === "campaign_deliveries") return [DELIVERY];
     if (command === "send_status") {
       if (args.campaign === 8) throw { code: "run_state", message: "campaign 8 was not sent" };

@@ -7,6 +7,7 @@ import type { Preflight } from "../lib/bindings/Preflight";
 import type { MailPreview } from "../lib/bindings/MailPreview";
 import type { Settings } from "../lib/bindings/Settings";
 import type { Estimate } from "../lib/bindings/Estimate";
+import { PRACTICE_SETTINGS } from "../test/settings";
 
 const core = vi.hoisted(() => ({ invoke: vi.fn(), Channel: class {} }));
 vi.mock("@tauri-apps/api/core", () => core);
@@ -66,17 +67,7 @@ const MAIL: MailPreview = {
   unencodable: [],
 };
 
-const PRACTICE: Settings = {
-  accounts: [],
-  practice_mailbox: "/home/u/practice",
-  preferences: {
-    large_message_mb: 10,
-    account: null,
-    own_domains: [],
-    blocked: [],
-    hold_seconds: 0,
-  },
-};
+const PRACTICE = PRACTICE_SETTINGS;
 
 const OFFICE: Settings = {
   ...PRACTICE,
