@@ -52,7 +52,7 @@ fn start(
 ) {
     shisa::send::start(
         &ws.db,
-        plan.id,
+        plan,
         &confirm(plan),
         outbox,
         run,

@@ -292,7 +292,7 @@ async fn an_address_suppressed_after_the_run_started_is_not_mailed() {
     let options = RunOptions::default();
     shisa::send::start(
         &ws.db,
-        plan.id,
+        &plan,
         &confirm(&plan),
         &outbox,
         &options,
@@ -325,7 +325,7 @@ async fn a_recipient_left_sending_by_a_crash_becomes_unknown_and_keeps_its_reply
     let plan = review(&ws, id, &outbox);
     shisa::send::start(
         &ws.db,
-        plan.id,
+        &plan,
         &confirm(&plan),
         &outbox,
         &RunOptions::default(),
@@ -525,7 +525,7 @@ async fn a_confirmed_plan_goes_out_only_through_its_account_within_its_limits_at
     let start = |outbox: &Outbox, options: &RunOptions, at| {
         shisa::send::start(
             &ws.db,
-            plan.id,
+            &plan,
             &confirm(&plan),
             outbox,
             options,
@@ -593,15 +593,7 @@ async fn a_campaign_goes_out_once_unless_cancelled_before_anything_was_attempted
     let options = RunOptions::default();
     let hold = Duration::from_secs(60);
     let start = |plan: &Plan| {
-        shisa::send::start(
-            &ws.db,
-            plan.id,
-            &confirm(plan),
-            &outbox,
-            &options,
-            None,
-            hold,
-        )
+        shisa::send::start(&ws.db, plan, &confirm(plan), &outbox, &options, None, hold)
     };
 
     // Cancelled during its hold, then confirmed again unchanged: the same plan goes out.
@@ -622,7 +614,7 @@ async fn a_campaign_goes_out_once_unless_cancelled_before_anything_was_attempted
     assert_ne!(bigger.id, plan.id);
     shisa::send::start(
         &ws.db,
-        bigger.id,
+        &bigger,
         &confirm(&bigger),
         &outbox,
         &options,

@@ -116,7 +116,7 @@ pub fn freeze(
 /// a scheduled run that one click can still cancel.
 pub fn start(
     db: &Db,
-    plan_id: i64,
+    plan: &Plan,
     confirmation: &Confirmation,
     outbox: &Outbox,
     options: &RunOptions,
@@ -124,10 +124,9 @@ pub fn start(
     hold: Duration,
 ) -> Result<()> {
     let now = db.now();
-    let plan = plan::load(&*db.conn()?, plan_id)?;
     let route = route(outbox, options, at);
     let from = at.unwrap_or_else(|| db.clock().now());
-    let checks = super::preflight::preflight(db, &plan, options, from)?.checks;
+    let checks = super::preflight::preflight(db, plan, options, from)?.checks;
     if let Some(blocker) = checks.blockers.first() {
         return Err(Error::Blocked {
             count: blocker.count,
@@ -140,12 +139,12 @@ pub fn start(
     let acknowledged = serde_json::to_value(confirmation).expect("a confirmation serialises");
     let shown = serde_json::json!({ "warnings": checks.warnings, "blockers": checks.blockers });
     db.with_tx(|tx| {
-        confirmation::check(tx, &plan, confirmation, &route)?;
-        confirmation::record(tx, &plan, &acknowledged, &shown, &now)?;
-        ledger::open(tx, &plan, &now)?;
+        confirmation::check(tx, plan, confirmation, &route)?;
+        confirmation::record(tx, plan, &acknowledged, &shown, &now)?;
+        ledger::open(tx, plan, &now)?;
         runs::create(
             tx,
-            plan_id,
+            plan.id,
             options.account.as_deref(),
             starts_at.as_deref(),
             &now,
@@ -166,7 +165,7 @@ pub async fn send(
     outbox.check().await?;
     start(
         db,
-        plan_id,
+        &plan::load(&*db.conn()?, plan_id)?,
         confirmation,
         outbox,
         options,
@@ -187,7 +186,10 @@ pub async fn run(
     let _lock = runs::try_lock(db, plan_id)?.ok_or(Error::RunBusy)?;
     let plan = plan::load(&*db.conn()?, plan_id)?;
     let campaign_id = plan.snapshot.campaign_id;
-    let run = runs::of_campaign(db, campaign_id)?.ok_or(Error::NotSent(campaign_id))?;
+    let run = runs::get(db, plan_id).map_err(|e| match e {
+        Error::NoSuchPlan(_) => Error::NotSent(campaign_id),
+        e => e,
+    })?;
     if run.state.is_over() {
         return Err(Error::RunOver(campaign_id));
     }

@@ -32,9 +32,9 @@ pub async fn send_plan(
     let db = state.db.clone();
     let (campaign, now) = blocking(move || {
         let hold = Duration::from_secs(preferences::load(&db)?.hold_seconds.into());
-        runner::start(&db, plan_id, &confirmation, &outbox, &options, at, hold)?;
-        let campaign = plan::load(&*db.conn()?, plan_id)?.snapshot.campaign_id;
-        Ok((campaign, at.is_none() && hold.is_zero()))
+        let plan = plan::load(&*db.conn()?, plan_id)?;
+        runner::start(&db, &plan, &confirmation, &outbox, &options, at, hold)?;
+        Ok((plan.snapshot.campaign_id, at.is_none() && hold.is_zero()))
     })
     .await?;
     if now {

@@ -405,11 +405,12 @@ pub fn send(db: &Db, db_path: &Path, out: &Output, args: SendArgs) -> Result<()>
     let hold = std::time::Duration::from_secs(args.hold.unwrap_or(0));
     // The CLI showed the plan whole (`shisa review`): its digest acknowledges every domain and
     // file of it, and its count — as long as it is this plan's digest.
+    let plan = plan::load(&*db.conn()?, plan_id)?;
     let confirmation = Confirmation {
         digest: args.confirm,
-        ..Confirmation::of_all(&plan::load(&*db.conn()?, plan_id)?)
+        ..Confirmation::of_all(&plan)
     };
-    runner::start(db, plan_id, &confirmation, &outbox, &options, at, hold)?;
+    runner::start(db, &plan, &confirmation, &outbox, &options, at, hold)?;
     if let Some(at) = runs::of_campaign(db, args.campaign)?.and_then(|r| r.scheduled_at) {
         eprintln!(
             "Sending starts at {at}. To stop it: shisa cancel {}",
